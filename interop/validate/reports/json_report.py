@@ -16,7 +16,7 @@ def write(reports: Sequence[FileReport], stream: TextIO) -> None:
         reports: one report per file.
         stream: where to write; it must be able to encode every path and message (UTF-8).
     """
-    json.dump(to_json(reports), stream, indent=2)
+    json.dump(to_json(reports), stream, ensure_ascii=False, indent=2)
     stream.write("\n")
 
 
