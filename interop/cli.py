@@ -1,0 +1,222 @@
+"""The ``interop`` command: options in, one API call, errors out as one line and an exit code.
+
+Heavy modules (lxml, the validators) are imported inside the commands so that ``interop
+--version`` and ``interop validate one.xml`` start quickly.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from interop import __version__
+from interop.errors import InteropError
+
+if TYPE_CHECKING:
+    from interop.validate.findings import FileReport, Severity
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class CliError(click.ClickException):
+    """An error shown as one line, with the exit code of its kind."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"interop: error: {self.format_message()}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="interop")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Exchange cross-border judicial cooperation documents: validate, convert, render."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 on errors only, or on warnings too.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [all cores].")
+@click.option(
+    "--schema",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Validate against this XSD instead of the bundled formats.",
+)
+@click.option(
+    "--catalog",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="OASIS XML catalog resolving the schema's imports offline.",
+)
+@click.option(
+    "--rules",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    help="Schematron rules to run as well (XPath 1 or 2 query binding). Repeatable.",
+)
+@click.option(
+    "--max-size",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Largest accepted document, in MB.",
+)
+@click.option("--progress/--no-progress", default=None, help="Progress bar [on a terminal].")
+def validate(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    jobs: int | None,
+    schema: Path | None,
+    catalog: Path | None,
+    rules: tuple[Path, ...],
+    max_size: int,
+    progress: bool | None,
+) -> None:
+    """Validate documents: XSD, then business rules.
+
+    PATHS are files, folders (searched for *.xml) or - for standard input. Each document's
+    type is detected from its root element. Exit status: 0 all valid, 1 any invalid,
+    2 unreadable input or bad usage.
+    """
+    from interop.validate.batch import default_jobs, expand, validate_all
+    from interop.validate.findings import Severity
+    from interop.validate.validator import ValidationSettings
+    from interop.xmlio import Limits
+
+    if catalog is not None and schema is None:
+        raise CliError("--catalog needs --schema (the bundled formats have their own catalog)")
+    files = expand(paths)
+    _refuse_overwriting_input(output, files)
+    settings = ValidationSettings(
+        schema, catalog, tuple(rules), Limits(max_bytes=max_size * 1024 * 1024)
+    )
+    show_progress = progress if progress is not None else _is_tty(sys.stderr)
+    with _progress_bar(len(files), show_progress and len(files) > 1) as advance:
+        reports = validate_all(files, settings, jobs or default_jobs(), advance)
+    severity = Severity(fail_on)
+    _emit(fmt, reports, output, severity)
+    if any(not r.readable for r in reports):
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_INVALID if any(r.fails(severity) for r in reports) else EXIT_OK)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def formats(fmt: str) -> None:
+    """List the bundled document types: name, namespace, version, root element."""
+    import json
+
+    from interop.formats import registry
+
+    found = registry().formats
+    if fmt == "json":
+        rows = [
+            {
+                "name": f.name,
+                "family": f.family,
+                "namespace": f.namespace,
+                "version": f.version,
+                "root": f.root,
+                "rules": [p.name for p in f.rules],
+            }
+            for f in found
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(f.name) for f in found)
+    for f in found:
+        click.echo(f"{f.name:<{width}}  {f.namespace:<28}  {f.version:<5}  {f.root}")
+
+
+def _emit(fmt: str, reports: list[FileReport], output: str | None, fail_on: Severity) -> None:
+    from interop import xmlio
+    from interop.validate.reports import write_report
+
+    color = fmt == "text" and output is None and _color_wanted()
+    buffer = io.StringIO()
+    write_report(fmt, reports, buffer, color=color, fail_on=fail_on, tool_version=__version__)
+    if output is None:
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        xmlio.write_atomic(output, buffer.getvalue().encode("utf-8"))
+
+
+def _refuse_overwriting_input(output: str | None, files: list[str]) -> None:
+    if output is None:
+        return
+    target = Path(output).resolve()
+    if any(f != "-" and Path(f).resolve() == target for f in files):
+        raise CliError(f"{output}: the report would overwrite an input file; choose another -o")
+
+
+def _is_tty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _color_wanted() -> bool:
+    # https://no-color.org: any non-empty NO_COLOR turns colour off.
+    return _is_tty(sys.stdout) and not os.environ.get("NO_COLOR")
+
+
+@contextmanager
+def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on standard error (yields its update function), or nothing."""
+    if not enabled:
+        yield None
+        return
+    with click.progressbar(length=total, label="validating", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def main() -> NoReturn:
+    """Entry point of the console script: no traceback ever reaches a user."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interop: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except InteropError as exc:
+        click.echo(f"interop: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except (BrokenPipeError, KeyboardInterrupt):
+        sys.exit(EXIT_USAGE if isinstance(sys.exc_info()[1], BrokenPipeError) else 130)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(
+            f"interop: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,226 @@
+"""The XPath 1 query binding: libxml2 through lxml, with an elementpath fallback.
+
+libxml2 evaluates XPath 1 an order of magnitude faster than any pure-Python engine, but lxml
+only puts elements in focus. Rules whose context is the document node (``/``), an attribute or
+a text node are evaluated there by elementpath's XPath 1 parser instead; its node tree is built
+only for documents that actually reach such a rule.
+
+Known difference: lets at schema, phase and pattern level are evaluated with the root element in
+focus (lxml cannot focus the document node), so they should use absolute paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Mapping
+from typing import Any
+
+from lxml import etree
+
+from interop.validate.locate import named_xpath
+from interop.validate.xpath_bindings import (
+    CompiledXPath,
+    EvaluationError,
+    Kind,
+    Variables,
+    XPathCompileError,
+)
+from interop.validate.xpath_text import context_expression, split_top_level
+
+_WRAPPERS: dict[Kind, str] = {
+    "select": "{}",
+    "value": "{}",
+    # Wrapping lets libxml2 apply XPath's own conversions (NaN is false, a node-set's first
+    # node gives the string) and return a plain bool or str.
+    "test": "boolean({})",
+    "string": "string({})",
+}
+# libxml2 reports these only when evaluating; a dry run at compile time turns them into errors.
+_STATIC_ERRORS = frozenset(
+    {"Undefined namespace prefix", "Unregistered function", "Undefined variable"}
+)
+
+
+class XPath1Binding:
+    """XPath 1.0 on lxml, compiled once per schema."""
+
+    name = "xpath1"
+
+    def __init__(self, namespaces: Mapping[str, str]) -> None:
+        self._namespaces = dict(namespaces)
+        self._dummy = etree.Element("dry-run")
+        self._fallback_parser: Any = None
+
+    def compile(self, source: str, kind: Kind, variables: Collection[str]) -> CompiledXPath:
+        """Compile with libxml2 and dry-run once to catch unknown names early."""
+        wrapped = _WRAPPERS[kind].format(source)
+        try:
+            native = etree.XPath(
+                wrapped, namespaces=self._namespaces, smart_strings=kind == "select"
+            )
+        except etree.XPathSyntaxError as exc:
+            raise XPathCompileError(str(exc)) from None
+        self._dry_run(native, variables)
+        return CompiledXPath(source, kind, native)
+
+    def compile_context(
+        self, pattern: str, variables: Collection[str], *, non_elements: bool
+    ) -> CompiledXPath:
+        """Compile a rule context; a ``/`` branch is handled outside libxml2."""
+        branches = [b.strip() for b in split_top_level(pattern, "|")]
+        others = [b for b in branches if b != "/"]
+        try:
+            source = context_expression(" | ".join(others)) if others else "/.."
+        except ValueError as exc:
+            raise XPathCompileError(str(exc)) from None
+        compiled = self.compile(source, "select", variables)
+        compiled.selects_document = len(others) < len(branches)
+        return compiled
+
+    def prepare_fallback(self, expr: CompiledXPath) -> None:
+        """Parse ``expr`` with elementpath's XPath 1 parser (once) for off-element nodes."""
+        if expr.fallback is None:
+            from interop.validate.xpath2_elementpath import parse_expression
+
+            if self._fallback_parser is None:
+                from elementpath import XPath1Parser
+
+                self._fallback_parser = XPath1Parser(namespaces=self._namespaces)
+            expr.fallback = parse_expression(self._fallback_parser, expr.source)
+
+    def open(self, tree: etree._ElementTree) -> XPath1Document:
+        """Start on one document; nothing is built until needed."""
+        return XPath1Document(self, tree)
+
+    def _dry_run(self, native: etree.XPath, variables: Collection[str]) -> None:
+        try:
+            native(self._dummy, **dict.fromkeys(variables, []))
+        except etree.XPathEvalError as exc:
+            if str(exc) in _STATIC_ERRORS:
+                raise XPathCompileError(str(exc)) from None
+
+
+class XPath1Document:
+    """Evaluates on lxml nodes: elements, attribute/text smart strings, and the tree itself."""
+
+    def __init__(self, binding: XPath1Binding, tree: etree._ElementTree) -> None:
+        self._binding = binding
+        self._tree = tree
+        self._fallback: Any = None
+        self._positions: dict[etree._Element, int] | None = None
+
+    @property
+    def document(self) -> object:
+        """The tree stands for the document node."""
+        return self._tree
+
+    def contexts(self, expr: CompiledXPath, variables: Variables) -> list[object]:
+        """Rule contexts are absolute, so evaluating from the root element is exact."""
+        found: list[object] = [self._tree] if expr.selects_document else []
+        result = self._run(expr, self._tree, variables)
+        if isinstance(result, list):
+            found.extend(result)
+        return found
+
+    def global_value(self, expr: CompiledXPath, variables: Variables) -> object:
+        """A let on the document (evaluated with the root element in focus)."""
+        return _as_variable(self._run(expr, self._tree, variables))
+
+    def value(self, expr: CompiledXPath, node: object, variables: Variables) -> object:
+        """A rule-level let on a context node."""
+        if isinstance(node, etree._Element):
+            return _as_variable(self._run(expr, node, variables))
+        return self._elementpath(expr, node, variables).evaluate(
+            expr.fallback, self._fallback.node_for(node), self._ep_variables(variables)
+        )
+
+    def test(self, expr: CompiledXPath, node: object, variables: Variables) -> bool:
+        """Tests are compiled as ``boolean(...)``, so libxml2 returns a bool."""
+        if isinstance(node, etree._Element):
+            return bool(self._run(expr, node, variables))
+        return self._elementpath(expr, node, variables).boolean(
+            expr.fallback, self._fallback.node_for(node), self._ep_variables(variables)
+        )
+
+    def string(self, expr: CompiledXPath, node: object, variables: Variables) -> str:
+        """Strings are compiled as ``string(...)``."""
+        if isinstance(node, etree._Element):
+            return str(self._run(expr, node, variables))
+        doc = self._elementpath(expr, node, variables)
+        ep_node, ep_vars = doc.node_for(node), self._ep_variables(variables)
+        items = doc.evaluate(expr.fallback, ep_node, ep_vars)
+        # XPath 1 takes the first node of a node-set, unlike XPath 2's space-joined sequence.
+        first = items[:1] if isinstance(items, list) else [items]
+        return " ".join(str(expr.fallback.string_value(item)) for item in first)
+
+    def identity(self, node: object) -> Hashable:
+        """Elements are their own key; smart strings are new objects on every call."""
+        if isinstance(node, etree._ElementUnicodeResult):
+            return (node.getparent(), node.attrname, node.is_text, node.is_tail)
+        return node  # type: ignore[return-value]
+
+    def order(self, node: object) -> tuple[int, ...]:
+        """Document order from one walk over the tree, made only when there are findings."""
+        if isinstance(node, etree._ElementTree):
+            return (-1,)
+        if self._positions is None:
+            self._positions = {e: i for i, e in enumerate(self._tree.iter())}
+        positions = self._positions
+        if not isinstance(node, etree._ElementUnicodeResult):
+            return (positions.get(node, -1), 0)  # type: ignore[call-overload]
+        parent = node.getparent()
+        if parent is None:
+            return (-1,)
+        if node.is_attribute:
+            return (positions.get(parent, -1), 1, list(parent.attrib).index(node.attrname))
+        if node.is_tail:
+            last = parent
+            while len(last):
+                last = last[-1]
+            return (positions.get(last, -1), 3)
+        return (positions.get(parent, -1), 2)
+
+    def locate(self, node: object, prefixes: Mapping[str, str]) -> tuple[int | None, str]:
+        """The element's line (an attribute's or text's parent) and named XPath."""
+        if isinstance(node, etree._ElementUnicodeResult):
+            parent = node.getparent()
+            return (parent.sourceline if parent is not None else None), named_xpath(node, prefixes)
+        if isinstance(node, etree._Element):
+            return node.sourceline, named_xpath(node, prefixes)
+        return None, "/"
+
+    def _run(self, expr: CompiledXPath, node: Any, variables: Variables) -> Any:
+        try:
+            return expr.native(node, **variables) if variables else expr.native(node)
+        except etree.XPathError as exc:
+            raise EvaluationError(str(exc)) from exc
+
+    def _elementpath(self, expr: CompiledXPath, node: object, variables: Variables) -> Any:
+        """The fallback document, built on first use; prepares ``expr`` for it as well."""
+        self._binding.prepare_fallback(expr)
+        if self._fallback is None:
+            from interop.validate.xpath2_elementpath import ElementpathDocument
+
+            self._fallback = ElementpathDocument(self._tree, self._binding._namespaces)
+        return self._fallback
+
+    def _ep_variables(self, variables: Variables) -> Variables:
+        return {name: self._ep_value(value) for name, value in variables.items()}
+
+    def _ep_value(self, value: object) -> object:
+        if isinstance(value, list):
+            return [self._ep_value(item) for item in value]
+        if isinstance(value, etree._Element | etree._ElementTree | etree._ElementUnicodeResult):
+            return self._fallback.node_for(value)
+        return value
+
+
+def _as_variable(result: object) -> object:
+    """A value libxml2 accepts back as a variable.
+
+    libxml2 takes node-sets of elements only; a node-set of attributes or text becomes the
+    string value of its first node (what XPath 1 would convert it to), so ``count($v)`` on such
+    a let is not supported.
+    """
+    if isinstance(result, list) and not all(isinstance(r, etree._Element) for r in result):
+        return str(result[0]) if result else ""
+    return result

@@ -1,0 +1,192 @@
+"""The XPath 2/3 query binding on elementpath, also used by XPath 1 where lxml cannot go.
+
+elementpath evaluates on its own node tree; building it is the expensive part, so it is built
+once per document and a single :class:`elementpath.XPathContext` is reused, with only its focus
+(item, position, size) and variables changed between evaluations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Mapping
+from typing import Any
+
+from elementpath import (
+    ElementPathError,
+    XPath1Parser,
+    XPath2Parser,
+    XPathContext,
+    XPathToken,
+    get_node_tree,
+)
+from elementpath.xpath3 import XPath30Parser, XPath31Parser
+from elementpath.xpath_nodes import (
+    AttributeNode,
+    DocumentNode,
+    ElementNode,
+    TextNode,
+    XPathNode,
+)
+from lxml import etree
+
+from interop.validate.locate import attribute_xpath, named_xpath
+from interop.validate.xpath_bindings import (
+    CompiledXPath,
+    EvaluationError,
+    Kind,
+    Variables,
+    XPathCompileError,
+)
+from interop.validate.xpath_text import context_expression
+
+_PARSERS: dict[str, type[XPath1Parser]] = {
+    "xpath1": XPath1Parser,
+    "xpath2": XPath2Parser,
+    "xpath3": XPath30Parser,
+    "xpath31": XPath31Parser,
+}
+# Errors a well-formed expression can still raise on some document: bad casts, wrong types.
+_RUNTIME_ERRORS = (ElementPathError, ArithmeticError, TypeError, ValueError, LookupError)
+
+
+def parse_expression(parser: XPath1Parser, source: str) -> XPathToken:
+    """Parse ``source`` once; elementpath reports unknown functions and prefixes here."""
+    try:
+        return parser.parse(source)
+    except ElementPathError as exc:
+        raise XPathCompileError(str(exc)) from None
+
+
+class ElementpathBinding:
+    """XPath 2.0, 3.0 or 3.1 through elementpath."""
+
+    def __init__(self, name: str, namespaces: Mapping[str, str]) -> None:
+        self.name = name
+        self._namespaces = dict(namespaces)
+        self._parser = _PARSERS[name](namespaces=self._namespaces)
+
+    def compile(self, source: str, kind: Kind, variables: Collection[str]) -> CompiledXPath:
+        """Parse an expression (variables are checked when evaluated)."""
+        return CompiledXPath(source, kind, parse_expression(self._parser, source))
+
+    def compile_context(
+        self, pattern: str, variables: Collection[str], *, non_elements: bool
+    ) -> CompiledXPath:
+        """Parse a rule context as an expression evaluated from the document node."""
+        try:
+            source = context_expression(pattern)
+        except ValueError as exc:
+            raise XPathCompileError(str(exc)) from None
+        return self.compile(source, "select", variables)
+
+    def prepare_fallback(self, expr: CompiledXPath) -> None:
+        """elementpath focuses on any node, so there is nothing to prepare."""
+
+    def open(self, tree: etree._ElementTree) -> ElementpathDocument:
+        """Build the document's node tree once."""
+        return ElementpathDocument(tree, self._namespaces)
+
+
+class ElementpathDocument:
+    """One document as an elementpath node tree, with one reusable dynamic context."""
+
+    def __init__(self, tree: etree._ElementTree, namespaces: Mapping[str, str]) -> None:
+        self.root: DocumentNode = get_node_tree(tree)
+        self._context = XPathContext(self.root, namespaces=dict(namespaces))
+
+    @property
+    def document(self) -> object:
+        """The document node."""
+        return self.root
+
+    def contexts(self, expr: CompiledXPath, variables: Variables) -> list[object]:
+        """The nodes a rule context selects."""
+        self._focus(self.root, variables)
+        try:
+            return list(expr.native.select(self._context))
+        except _RUNTIME_ERRORS as exc:
+            raise EvaluationError(str(exc)) from exc
+
+    def global_value(self, expr: CompiledXPath, variables: Variables) -> object:
+        """A let evaluated on the document node."""
+        return self.evaluate(expr.native, self.root, variables)
+
+    def value(self, expr: CompiledXPath, node: object, variables: Variables) -> object:
+        """A let evaluated on a context node."""
+        return self.evaluate(expr.native, node, variables)
+
+    def test(self, expr: CompiledXPath, node: object, variables: Variables) -> bool:
+        """The effective boolean value of ``expr`` on ``node``."""
+        return self.boolean(expr.native, node, variables)
+
+    def string(self, expr: CompiledXPath, node: object, variables: Variables) -> str:
+        """String values joined by spaces, as xsl:value-of does in XSLT 2."""
+        return self.text(expr.native, node, variables)
+
+    def evaluate(self, token: XPathToken, node: object, variables: Variables) -> Any:
+        """Evaluate a parsed expression with ``node`` in focus."""
+        self._focus(node, variables)
+        try:
+            return token.evaluate(self._context)
+        except _RUNTIME_ERRORS as exc:
+            raise EvaluationError(str(exc)) from exc
+
+    def boolean(self, token: XPathToken, node: object, variables: Variables) -> bool:
+        """The effective boolean value of a parsed expression."""
+        self._focus(node, variables)
+        try:
+            return bool(token.boolean_value(token.evaluate(self._context)))
+        except _RUNTIME_ERRORS as exc:
+            raise EvaluationError(str(exc)) from exc
+
+    def text(self, token: XPathToken, node: object, variables: Variables) -> str:
+        """The string value of a parsed expression (a sequence joined by spaces)."""
+        result = self.evaluate(token, node, variables)
+        items = result if isinstance(result, list) else [result]
+        return " ".join(str(token.string_value(item)) for item in items if item is not None)
+
+    def identity(self, node: object) -> Hashable:
+        """elementpath keeps one node object per node, so the node is its own key."""
+        return node  # type: ignore[return-value]
+
+    def order(self, node: object) -> tuple[int, ...]:
+        """Node positions are assigned in document order when the tree is built."""
+        return (getattr(node, "position", 0),)
+
+    def locate(self, node: object, prefixes: Mapping[str, str]) -> tuple[int | None, str]:
+        """The line and named XPath of an elementpath node."""
+        if isinstance(node, AttributeNode) and isinstance(node.parent, ElementNode):
+            element = node.parent.value
+            return element.sourceline, attribute_xpath(element, str(node.name), prefixes)
+        while isinstance(node, XPathNode) and not isinstance(node.value, etree._Element):
+            # Text, namespace and document nodes: report their parent (the document is "/").
+            node = node.parent
+        if not isinstance(node, XPathNode):
+            return None, "/"
+        return node.value.sourceline, named_xpath(node.value, prefixes)
+
+    def node_for(self, node: object) -> XPathNode:
+        """The elementpath node for an lxml element, attribute or text result, or the tree."""
+        if isinstance(node, XPathNode):
+            return node
+        if isinstance(node, etree._ElementTree):
+            return self.root
+        if isinstance(node, etree._ElementUnicodeResult):
+            return self._smart_string_node(node)
+        return self.root.elements[node]
+
+    def _smart_string_node(self, node: etree._ElementUnicodeResult) -> XPathNode:
+        owner = self.root.elements[node.getparent()]
+        if node.is_attribute:
+            return next(a for a in owner.attributes if a.name == node.attrname)
+        if node.is_text:
+            return next(c for c in owner.children if isinstance(c, TextNode))
+        # A tail is the text node right after its element among the parent's children.
+        siblings = owner.parent.children
+        return siblings[siblings.index(owner) + 1]
+
+    def _focus(self, node: object, variables: Variables) -> None:
+        context = self._context
+        context.item = node  # type: ignore[assignment]
+        context.position = context.size = 1
+        context.axis = None
+        context.variables = variables

@@ -1,0 +1,130 @@
+"""Text-level helpers for XPath expressions in Schematron rules.
+
+Rule contexts are XSLT match patterns; we run them as ordinary expressions from the document
+node. That needs a split at the top level only (never inside predicates, calls or string
+literals), which is what :func:`split_top_level` does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+# XSLT's current() is the rule's context node; a variable carries it into both XPath engines.
+CURRENT_VARIABLE = "_interop_current"
+
+_CURRENT_CALL = re.compile(r"(?<![\w.:$-])current\s*\(\s*\)")
+# Pattern branches that are already rooted (id() and key() select from the whole document).
+_ROOTED_CALL = re.compile(r"^(id|key|doc|document|element-with-id)\s*\(")
+# A last step that may select attributes, text, comments or the document itself.
+_NON_ELEMENT_STEP = re.compile(
+    r"^(@|attribute::|namespace::|text\s*\(|comment\s*\(|processing-instruction\s*\("
+    r"|node\s*\(|self::|descendant-or-self::|\.|\(|\$)"
+)
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+
+
+def split_top_level(expr: str, separator: str) -> list[str]:
+    """Split ``expr`` at every single-character ``separator`` outside brackets and strings."""
+    parts: list[str] = []
+    start = 0
+    for index in _top_level_positions(expr, separator):
+        parts.append(expr[start:index])
+        start = index + 1
+    parts.append(expr[start:])
+    return parts
+
+
+def context_expression(pattern: str) -> str:
+    """Turn an XSLT match pattern into an expression evaluated from the document node.
+
+    A relative branch ``a/b`` matches any ``b`` child of an ``a`` anywhere, which is exactly
+    ``//a/b``; rooted branches (``/``, ``//x``, ``id('x')``) are kept as they are.
+    """
+    branches = []
+    for branch in split_top_level(pattern, "|"):
+        text = branch.strip()
+        if not text:
+            raise ValueError(f"empty branch in rule context {pattern!r}")
+        rooted = text.startswith("/") or _ROOTED_CALL.match(text)
+        branches.append(text if rooted else f"//{text}")
+    return " | ".join(branches)
+
+
+def may_select_non_elements(pattern: str) -> bool:
+    """Whether a match pattern can select the document, attributes or text, not only elements.
+
+    lxml evaluates XPath 1 only on elements, so such rules also get an elementpath fallback.
+    """
+    for branch in split_top_level(pattern, "|"):
+        text = branch.strip()
+        if text == "/":
+            return True
+        slashes = list(_top_level_positions(text, "/"))
+        last_step = text[slashes[-1] + 1 :] if slashes else text
+        if _NON_ELEMENT_STEP.match(last_step.strip()):
+            return True
+    return False
+
+
+def replace_current(expr: str) -> str:
+    """Replace XSLT ``current()`` calls by the variable that holds the rule context node."""
+    pieces = []
+    for literal, text in _segments(expr):
+        pieces.append(text if literal else _CURRENT_CALL.sub(f"${CURRENT_VARIABLE}", text))
+    return "".join(pieces)
+
+
+def uses_current(expr: str) -> bool:
+    """Whether ``expr`` (after :func:`replace_current`) refers to the rule context node."""
+    return f"${CURRENT_VARIABLE}" in expr
+
+
+def substitute_params(text: str, params: Mapping[str, str]) -> str:
+    """Replace ``$name`` references by abstract-pattern parameter values (longest name first)."""
+    for name in sorted(params, key=len, reverse=True):
+        text = re.sub(rf"\${re.escape(name)}(?![\w.-])", lambda _m, n=name: params[n], text)
+    return text
+
+
+def _top_level_positions(expr: str, separator: str) -> Iterator[int]:
+    closers: list[str] = []
+    for index, char, literal in _characters(expr):
+        if literal:
+            continue
+        if char in _OPENERS:
+            closers.append(_OPENERS[char])
+        elif closers and char == closers[-1]:
+            closers.pop()
+        elif char == separator and not closers:
+            yield index
+
+
+def _characters(expr: str) -> Iterator[tuple[int, str, bool]]:
+    """Yield each character with a flag telling whether it is inside a literal or comment."""
+    position = 0
+    for literal, text in _segments(expr):
+        for offset, char in enumerate(text):
+            yield position + offset, char, literal
+        position += len(text)
+
+
+def _segments(expr: str) -> Iterator[tuple[bool, str]]:
+    """Split ``expr`` into (is_literal, text) runs; XPath 2 comments ``(: :)`` count as literal."""
+    start = index = 0
+    while index < len(expr):
+        char = expr[index]
+        if char in "'\"":
+            end = expr.find(char, index + 1)
+        elif expr.startswith("(:", index):
+            end = expr.find(":)", index + 2) + 1
+        else:
+            index += 1
+            continue
+        end = len(expr) - 1 if end <= 0 else end
+        if index > start:
+            yield False, expr[start:index]
+        yield True, expr[index : end + 1]
+        start = index = end + 1
+    if start < len(expr):
+        yield False, expr[start:]
