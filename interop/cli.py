@@ -220,3 +220,6 @@ def main() -> NoReturn:
         )
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_OK)
+
+if __name__ == "__main__":
+    main()

@@ -45,11 +45,11 @@ MessagePart = str | ValueOf | NameOf
 
 @dataclass(frozen=True, slots=True)
 class Let:
-    """A ``sch:let``; ``line`` points at it for error messages."""
+    """A ``sch:let``; ``where`` (``file:line``) points at it for error messages."""
 
     name: str
     value: str
-    line: int | None
+    where: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ class Check:
     rule_id: str
     severity: Severity
     message: tuple[MessagePart, ...]
-    line: int | None
+    where: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,7 @@ class Rule:
     lets: tuple[Let, ...]
     checks: tuple[Check, ...]
     rule_id: str
-    line: int | None
+    where: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,13 +215,14 @@ class _RuleReader:
             else:
                 rule_id = element.get("id") or owner.get("id") or fallback_id
                 checks.append(self._check(child, (owner, element), rule_id))
-        return Rule(self._sub(context), tuple(lets), tuple(checks), fallback_id, element.sourceline)
+        where = self._source.where(element)
+        return Rule(self._sub(context), tuple(lets), tuple(checks), fallback_id, where)
 
     def _let(self, element: etree._Element) -> Let:
         value, name = element.get("value"), element.get("name")
         if value is None or not name:
             raise self._source.error(element, "sch:let needs name and value attributes")
-        return Let(name, self._sub(value), element.sourceline)
+        return Let(name, self._sub(value), self._source.where(element))
 
     def _body(
         self, rule: etree._Element, visiting: set[str]
@@ -255,7 +256,7 @@ class _RuleReader:
             rule_id=element.get("id") or rule_id,
             severity=severity_of((element, *rules)),
             message=tuple(message),
-            line=element.sourceline,
+            where=self._source.where(element),
         )
 
     def _text_parts(self, element: etree._Element) -> Iterator[MessagePart]:

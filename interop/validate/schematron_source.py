@@ -57,7 +57,11 @@ class SchemaSource:
 
     def error(self, element: etree._Element, what: str) -> SchemaError:
         """A :class:`SchemaError` naming the file and line of ``element``."""
-        return SchemaError(f"{self._file_of(element)}:{element.sourceline}: {what}")
+        return SchemaError(f"{self.where(element)}: {what}")
+
+    def where(self, element: etree._Element) -> str:
+        """``file:line`` of an element, in the file it was included from."""
+        return f"{self._file_of(element)}:{element.sourceline}"
 
     def children(self, parent: etree._Element, *names: str) -> list[etree._Element]:
         """The Schematron children of ``parent`` with the given local names, in order."""

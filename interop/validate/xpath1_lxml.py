@@ -46,7 +46,7 @@ class XPath1Binding:
     name = "xpath1"
 
     def __init__(self, namespaces: Mapping[str, str]) -> None:
-        self._namespaces = dict(namespaces)
+        self.namespaces = dict(namespaces)
         self._dummy = etree.Element("dry-run")
         self._fallback_parser: Any = None
 
@@ -55,7 +55,7 @@ class XPath1Binding:
         wrapped = _WRAPPERS[kind].format(source)
         try:
             native = etree.XPath(
-                wrapped, namespaces=self._namespaces, smart_strings=kind == "select"
+                wrapped, namespaces=self.namespaces, smart_strings=kind == "select"
             )
         except etree.XPathSyntaxError as exc:
             raise XPathCompileError(str(exc)) from None
@@ -79,13 +79,12 @@ class XPath1Binding:
     def prepare_fallback(self, expr: CompiledXPath) -> None:
         """Parse ``expr`` with elementpath's XPath 1 parser (once) for off-element nodes."""
         if expr.fallback is None:
-            from interop.validate.xpath2_elementpath import parse_expression
+            # elementpath takes a quarter of a second to import; most schemas never need it.
+            from interop.validate import xpath2_elementpath as ep  # noqa: PLC0415
 
             if self._fallback_parser is None:
-                from elementpath import XPath1Parser
-
-                self._fallback_parser = XPath1Parser(namespaces=self._namespaces)
-            expr.fallback = parse_expression(self._fallback_parser, expr.source)
+                self._fallback_parser = ep.fallback_parser(self.namespaces)
+            expr.fallback = ep.parse_expression(self._fallback_parser, expr.source)
 
     def open(self, tree: etree._ElementTree) -> XPath1Document:
         """Start on one document; nothing is built until needed."""
@@ -93,7 +92,7 @@ class XPath1Binding:
 
     def _dry_run(self, native: etree.XPath, variables: Collection[str]) -> None:
         try:
-            native(self._dummy, **dict.fromkeys(variables, []))
+            native(self._dummy, **{name: [] for name in variables})
         except etree.XPathEvalError as exc:
             if str(exc) in _STATIC_ERRORS:
                 raise XPathCompileError(str(exc)) from None
@@ -129,7 +128,7 @@ class XPath1Document:
         """A rule-level let on a context node."""
         if isinstance(node, etree._Element):
             return _as_variable(self._run(expr, node, variables))
-        return self._elementpath(expr, node, variables).evaluate(
+        return self._elementpath(expr).evaluate(
             expr.fallback, self._fallback.node_for(node), self._ep_variables(variables)
         )
 
@@ -137,15 +136,17 @@ class XPath1Document:
         """Tests are compiled as ``boolean(...)``, so libxml2 returns a bool."""
         if isinstance(node, etree._Element):
             return bool(self._run(expr, node, variables))
-        return self._elementpath(expr, node, variables).boolean(
-            expr.fallback, self._fallback.node_for(node), self._ep_variables(variables)
+        return bool(
+            self._elementpath(expr).boolean(
+                expr.fallback, self._fallback.node_for(node), self._ep_variables(variables)
+            )
         )
 
     def string(self, expr: CompiledXPath, node: object, variables: Variables) -> str:
         """Strings are compiled as ``string(...)``."""
         if isinstance(node, etree._Element):
             return str(self._run(expr, node, variables))
-        doc = self._elementpath(expr, node, variables)
+        doc = self._elementpath(expr)
         ep_node, ep_vars = doc.node_for(node), self._ep_variables(variables)
         items = doc.evaluate(expr.fallback, ep_node, ep_vars)
         # XPath 1 takes the first node of a node-set, unlike XPath 2's space-joined sequence.
@@ -156,7 +157,7 @@ class XPath1Document:
         """Elements are their own key; smart strings are new objects on every call."""
         if isinstance(node, etree._ElementUnicodeResult):
             return (node.getparent(), node.attrname, node.is_text, node.is_tail)
-        return node  # type: ignore[return-value]
+        return node
 
     def order(self, node: object) -> tuple[int, ...]:
         """Document order from one walk over the tree, made only when there are findings."""
@@ -194,13 +195,13 @@ class XPath1Document:
         except etree.XPathError as exc:
             raise EvaluationError(str(exc)) from exc
 
-    def _elementpath(self, expr: CompiledXPath, node: object, variables: Variables) -> Any:
+    def _elementpath(self, expr: CompiledXPath) -> Any:
         """The fallback document, built on first use; prepares ``expr`` for it as well."""
         self._binding.prepare_fallback(expr)
         if self._fallback is None:
-            from interop.validate.xpath2_elementpath import ElementpathDocument
+            from interop.validate import xpath2_elementpath as ep  # noqa: PLC0415
 
-            self._fallback = ElementpathDocument(self._tree, self._binding._namespaces)
+            self._fallback = ep.ElementpathDocument(self._tree, self._binding.namespaces)
         return self._fallback
 
     def _ep_variables(self, variables: Variables) -> Variables:

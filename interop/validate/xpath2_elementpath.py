@@ -8,7 +8,7 @@ once per document and a single :class:`elementpath.XPathContext` is reused, with
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from elementpath import (
     ElementPathError,
@@ -90,7 +90,8 @@ class ElementpathDocument:
     """One document as an elementpath node tree, with one reusable dynamic context."""
 
     def __init__(self, tree: etree._ElementTree, namespaces: Mapping[str, str]) -> None:
-        self.root: DocumentNode = get_node_tree(tree)
+        # elementpath's stubs do not know lxml's tree type; an ElementTree gives a document node.
+        self.root = cast(DocumentNode, get_node_tree(cast(Any, tree)))
         self._context = XPathContext(self.root, namespaces=dict(namespaces))
 
     @property
@@ -146,7 +147,7 @@ class ElementpathDocument:
 
     def identity(self, node: object) -> Hashable:
         """elementpath keeps one node object per node, so the node is its own key."""
-        return node  # type: ignore[return-value]
+        return node
 
     def order(self, node: object) -> tuple[int, ...]:
         """Node positions are assigned in document order when the tree is built."""
@@ -155,14 +156,17 @@ class ElementpathDocument:
     def locate(self, node: object, prefixes: Mapping[str, str]) -> tuple[int | None, str]:
         """The line and named XPath of an elementpath node."""
         if isinstance(node, AttributeNode) and isinstance(node.parent, ElementNode):
-            element = node.parent.value
-            return element.sourceline, attribute_xpath(element, str(node.name), prefixes)
-        while isinstance(node, XPathNode) and not isinstance(node.value, etree._Element):
-            # Text, namespace and document nodes: report their parent (the document is "/").
-            node = node.parent
-        if not isinstance(node, XPathNode):
-            return None, "/"
-        return node.value.sourceline, named_xpath(node.value, prefixes)
+            owner = node.parent.value
+            if isinstance(owner, etree._Element):
+                return owner.sourceline, attribute_xpath(owner, str(node.name), prefixes)
+        # Text and namespace nodes report their parent element; the document is "/".
+        current = node
+        while isinstance(current, XPathNode):
+            value = current.value
+            if isinstance(value, etree._Element):
+                return value.sourceline, named_xpath(value, prefixes)
+            current = current.parent
+        return None, "/"
 
     def node_for(self, node: object) -> XPathNode:
         """The elementpath node for an lxml element, attribute or text result, or the tree."""
@@ -175,14 +179,14 @@ class ElementpathDocument:
         return self.root.elements[node]
 
     def _smart_string_node(self, node: etree._ElementUnicodeResult) -> XPathNode:
-        owner = self.root.elements[node.getparent()]
+        owner = cast(ElementNode, self.root.elements[node.getparent()])
         if node.is_attribute:
             return next(a for a in owner.attributes if a.name == node.attrname)
         if node.is_text:
             return next(c for c in owner.children if isinstance(c, TextNode))
         # A tail is the text node right after its element among the parent's children.
-        siblings = owner.parent.children
-        return siblings[siblings.index(owner) + 1]
+        siblings: list[Any] = cast(Any, owner.parent).children
+        return cast(XPathNode, siblings[siblings.index(owner) + 1])
 
     def _focus(self, node: object, variables: Variables) -> None:
         context = self._context
@@ -190,3 +194,8 @@ class ElementpathDocument:
         context.position = context.size = 1
         context.axis = None
         context.variables = variables
+
+
+def fallback_parser(namespaces: Mapping[str, str]) -> XPath1Parser:
+    """The XPath 1 parser the lxml binding uses for nodes libxml2 cannot focus on."""
+    return XPath1Parser(namespaces=dict(namespaces))

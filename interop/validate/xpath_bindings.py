@@ -111,11 +111,12 @@ class Binding(Protocol):
 
 def binding_for(name: str, namespaces: Mapping[str, str]) -> Binding:
     """The binding for a normalised query binding name (xpath1, xpath2, xpath3, xpath31)."""
+    # Imported here: the bindings import this module, and elementpath takes a quarter of a
+    # second to import, which an XPath 1 schema should not pay.
     if name == "xpath1":
-        from interop.validate.xpath1_lxml import XPath1Binding
+        from interop.validate.xpath1_lxml import XPath1Binding  # noqa: PLC0415
 
         return XPath1Binding(namespaces)
-    # elementpath is imported only when a schema needs it, to keep start-up fast.
-    from interop.validate.xpath2_elementpath import ElementpathBinding
+    from interop.validate.xpath2_elementpath import ElementpathBinding  # noqa: PLC0415
 
     return ElementpathBinding(name, namespaces)

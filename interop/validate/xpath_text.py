@@ -83,7 +83,9 @@ def uses_current(expr: str) -> bool:
 def substitute_params(text: str, params: Mapping[str, str]) -> str:
     """Replace ``$name`` references by abstract-pattern parameter values (longest name first)."""
     for name in sorted(params, key=len, reverse=True):
-        text = re.sub(rf"\${re.escape(name)}(?![\w.-])", lambda _m, n=name: params[n], text)
+        # Backslashes are the only special characters in a replacement template.
+        replacement = params[name].replace("\\", "\\\\")
+        text = re.sub(rf"\${re.escape(name)}(?![\w.-])", replacement, text)
     return text
 
 

@@ -1,0 +1,5 @@
+"""``python -m interop`` runs the command line."""
+
+from interop.cli import main
+
+main()

@@ -1,0 +1,112 @@
+"""Every malicious file of the shared corpus is refused: exit 2, no file read, no connection,
+bounded memory. Proved on the real CLI in a subprocess, under strace where available."""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT
+
+ATTACKS = sorted((FIXTURES / "xml-attacks").glob("*.xml"))
+MEMORY_LIMIT_KB = 100 * 1024
+
+
+def test_the_corpus_is_there() -> None:
+    assert len(ATTACKS) >= 8
+
+
+@pytest.fixture(scope="module")
+def loopback_listener() -> object:
+    """Listens where the attack files point (127.0.0.1:5000) and counts connections."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", 5000))
+    except OSError:
+        pytest.fail("port 5000 on loopback is taken; the no-connection proof needs it")
+    sock.listen(8)
+    sock.settimeout(0.2)
+    accepted: list[object] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            accepted.append(conn)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield accepted
+    stop.set()
+    thread.join()
+    sock.close()
+
+
+def _run_measured(args: list[str]) -> tuple[subprocess.CompletedProcess[str], int]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest of any child so far: compare against this run.
+    return done, max(after, before)
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=lambda p: p.name)
+def test_attack_refused_without_side_effects(
+    attack: Path, loopback_listener: list[object], tmp_path: Path
+) -> None:
+    trace = tmp_path / "trace"
+    command = [sys.executable, "-m", "interop", "validate", "--no-progress", str(attack)]
+    if shutil.which("strace"):
+        command = [
+            "strace",
+            "-f",
+            "-qq",
+            "-e",
+            "trace=connect,openat,open",
+            "-o",
+            str(trace),
+            *command,
+        ]
+    done, max_rss_kb = _run_measured(command)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "DOCTYPE" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert max_rss_kb < MEMORY_LIMIT_KB, f"{max_rss_kb} kB used"
+    assert loopback_listener == [], "a connection was opened"
+    if trace.exists():
+        calls = trace.read_text()
+        assert "AF_INET" not in calls
+        assert "xmltestdata" not in calls
+        assert "xhtml1-transitional.dtd" not in calls
+
+
+def test_entity_pointing_at_a_real_file_is_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text(
+        f'<!DOCTYPE r [<!ENTITY s SYSTEM "{secret.as_uri()}">]>\n<r>&s;</r>\n', "utf-8"
+    )
+    trace = tmp_path / "trace"
+    command = [sys.executable, "-m", "interop", "validate", "--format", "json", str(hostile)]
+    if shutil.which("strace"):
+        command = ["strace", "-f", "-qq", "-e", "trace=openat,open", "-o", str(trace), *command]
+    done = subprocess.run(
+        command, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False
+    )
+    assert done.returncode == 2
+    assert "TOP-SECRET-CONTENT" not in done.stdout + done.stderr
+    if trace.exists():
+        assert "secret.txt" not in trace.read_text()
