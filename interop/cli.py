@@ -221,5 +221,6 @@ def main() -> NoReturn:
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_OK)
 
+
 if __name__ == "__main__":
     main()

@@ -28,28 +28,43 @@ LEGAL_LISTS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
             ("terrorism", "terrorism"),
             ("trafficking-human-beings", "trafficking in human beings"),
             ("child-sexual-exploitation", "sexual exploitation of children and child pornography"),
-            ("drug-trafficking", "illicit trafficking in narcotic drugs and psychotropic substances"),
+            (
+                "drug-trafficking",
+                "illicit trafficking in narcotic drugs and psychotropic substances",
+            ),
             ("weapons-trafficking", "illicit trafficking in weapons, munitions and explosives"),
             ("corruption", "corruption"),
             ("fraud", "fraud, including fraud affecting the financial interests of the Union"),
             ("money-laundering", "laundering of the proceeds of crime"),
             ("counterfeiting-currency", "counterfeiting currency, including of the euro"),
             ("computer-crime", "computer-related crime"),
-            ("environmental-crime", "environmental crime, including illicit trafficking in endangered animal species and in endangered plant species and varieties"),
+            (
+                "environmental-crime",
+                "environmental crime, including illicit trafficking in endangered animal species and in endangered plant species and varieties",
+            ),
             ("facilitation-unauthorised-entry", "facilitation of unauthorised entry and residence"),
             ("murder-grievous-injury", "murder, grievous bodily injury"),
             ("organ-trafficking", "illicit trade in human organs and tissue"),
             ("kidnapping", "kidnapping, illegal restraint and hostage-taking"),
             ("racism-xenophobia", "racism and xenophobia"),
             ("organised-armed-robbery", "organised or armed robbery"),
-            ("cultural-goods-trafficking", "illicit trafficking in cultural goods, including antiques and works of art"),
+            (
+                "cultural-goods-trafficking",
+                "illicit trafficking in cultural goods, including antiques and works of art",
+            ),
             ("swindling", "swindling"),
             ("racketeering-extortion", "racketeering and extortion"),
             ("product-counterfeiting", "counterfeiting and piracy of products"),
             ("document-forgery", "forgery of administrative documents and trafficking therein"),
             ("payment-means-forgery", "forgery of means of payment"),
-            ("hormonal-substances-trafficking", "illicit trafficking in hormonal substances and other growth promoters"),
-            ("nuclear-materials-trafficking", "illicit trafficking in nuclear or radioactive materials"),
+            (
+                "hormonal-substances-trafficking",
+                "illicit trafficking in hormonal substances and other growth promoters",
+            ),
+            (
+                "nuclear-materials-trafficking",
+                "illicit trafficking in nuclear or radioactive materials",
+            ),
             ("stolen-vehicles-trafficking", "trafficking in stolen vehicles"),
             ("rape", "rape"),
             ("arson", "arson"),
@@ -70,22 +85,52 @@ LEGAL_LISTS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
             ("hearing-suspect", "hearing of a suspected or accused person"),
             ("hearing-victim", "hearing of a victim"),
             ("hearing-third-party", "hearing of a third party"),
-            ("hearing-videoconference", "hearing by videoconference or other audiovisual transmission"),
+            (
+                "hearing-videoconference",
+                "hearing by videoconference or other audiovisual transmission",
+            ),
             ("hearing-telephone", "hearing by telephone conference"),
-            ("subscriber-identification", "identification of persons holding a subscription of a specified phone number or IP address"),
+            (
+                "subscriber-identification",
+                "identification of persons holding a subscription of a specified phone number or IP address",
+            ),
             ("banking-accounts", "information on bank and other financial accounts (coercive)"),
-            ("banking-transactions", "information on banking and other financial operations (coercive)"),
-            ("banking-monitoring", "monitoring of banking or other financial operations (coercive)"),
+            (
+                "banking-transactions",
+                "information on banking and other financial operations (coercive)",
+            ),
+            (
+                "banking-monitoring",
+                "monitoring of banking or other financial operations (coercive)",
+            ),
             ("search-seizure", "search and seizure (coercive)"),
-            ("existing-evidence", "obtaining information or evidence already in the possession of the executing authority"),
-            ("records-databases", "obtaining information contained in databases held by police or judicial authorities"),
+            (
+                "existing-evidence",
+                "obtaining information or evidence already in the possession of the executing authority",
+            ),
+            (
+                "records-databases",
+                "obtaining information contained in databases held by police or judicial authorities",
+            ),
             ("covert-investigation", "covert investigations (coercive)"),
             ("controlled-delivery", "controlled deliveries (coercive)"),
             ("interception", "interception of telecommunications (coercive)"),
-            ("real-time-evidence", "gathering of evidence in real time, continuously and over a certain period (coercive)"),
-            ("temporary-transfer-to-issuing", "temporary transfer of a person held in custody to the issuing state (coercive)"),
-            ("temporary-transfer-to-executing", "temporary transfer of a person held in custody to the executing state (coercive)"),
-            ("freezing-evidence", "provisional measure to prevent the destruction, transformation, removal, transfer or disposal of an item that may be used as evidence (coercive)"),
+            (
+                "real-time-evidence",
+                "gathering of evidence in real time, continuously and over a certain period (coercive)",
+            ),
+            (
+                "temporary-transfer-to-issuing",
+                "temporary transfer of a person held in custody to the issuing state (coercive)",
+            ),
+            (
+                "temporary-transfer-to-executing",
+                "temporary transfer of a person held in custody to the executing state (coercive)",
+            ),
+            (
+                "freezing-evidence",
+                "provisional measure to prevent the destruction, transformation, removal, transfer or disposal of an item that may be used as evidence (coercive)",
+            ),
             ("other", "other measure (described)"),
         ],
     ),
@@ -117,12 +162,27 @@ LEGAL_LISTS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
         [
             ("immunity-privilege", "immunity or privilege under the law of the executing state"),
             ("national-security", "harm to essential national security interests"),
-            ("non-judicial-proceedings", "proceedings not of a criminal nature where the measure would not be authorised"),
+            (
+                "non-judicial-proceedings",
+                "proceedings not of a criminal nature where the measure would not be authorised",
+            ),
             ("ne-bis-in-idem", "contrary to the principle of ne bis in idem"),
-            ("territoriality", "conduct committed outside the issuing state and not an offence in the executing state"),
-            ("fundamental-rights", "incompatible with the executing state's obligations under Art 6 TEU and the Charter"),
-            ("dual-criminality", "conduct is not an offence under the law of the executing state (not a list offence)"),
-            ("measure-restricted", "the measure is restricted by law to a list or category of offences or a penalty threshold"),
+            (
+                "territoriality",
+                "conduct committed outside the issuing state and not an offence in the executing state",
+            ),
+            (
+                "fundamental-rights",
+                "incompatible with the executing state's obligations under Art 6 TEU and the Charter",
+            ),
+            (
+                "dual-criminality",
+                "conduct is not an offence under the law of the executing state (not a list offence)",
+            ),
+            (
+                "measure-restricted",
+                "the measure is restricted by law to a list or category of offences or a penalty threshold",
+            ),
             ("amnesty", "offence covered by an amnesty in the executing state"),
             ("age", "person may not be held criminally responsible owing to age"),
             ("statute-barred", "prosecution or punishment is statute-barred"),
@@ -157,11 +217,23 @@ LEGAL_LISTS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
             ("interpretation-translation", "right to interpretation and translation"),
             ("remain-silent", "right to remain silent"),
             ("access-materials", "right of access to the materials of the case"),
-            ("inform-consular-third-person", "right to have consular authorities and one person informed"),
+            (
+                "inform-consular-third-person",
+                "right to have consular authorities and one person informed",
+            ),
             ("urgent-medical-assistance", "right of access to urgent medical assistance"),
-            ("maximum-deprivation-period", "maximum hours or days of deprivation of liberty before being brought before a judicial authority"),
-            ("challenge-arrest", "how to challenge the lawfulness of the arrest and obtain review of detention or request provisional release"),
-            ("eaw-information-warrant", "right to be informed of the content of the European arrest warrant"),
+            (
+                "maximum-deprivation-period",
+                "maximum hours or days of deprivation of liberty before being brought before a judicial authority",
+            ),
+            (
+                "challenge-arrest",
+                "how to challenge the lawfulness of the arrest and obtain review of detention or request provisional release",
+            ),
+            (
+                "eaw-information-warrant",
+                "right to be informed of the content of the European arrest warrant",
+            ),
             ("eaw-lawyer-issuing-state", "right to appoint a lawyer in the issuing state"),
             ("eaw-consent", "right to consent or not to surrender, and the consequences"),
             ("eaw-hearing", "right to be heard by a judicial authority"),
@@ -192,9 +264,18 @@ LEGAL_LISTS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
         "Directive 2014/41/EU Art 4 and Annex A section F",
         [
             ("criminal", "criminal proceedings"),
-            ("administrative-criminal", "proceedings by administrative authorities for acts punishable under national law where the decision may give rise to proceedings before a criminal court"),
-            ("judicial-administrative", "proceedings by judicial authorities for acts punishable as infringements of the rules of law, where the decision may give rise to proceedings before a criminal court"),
-            ("legal-person-liability", "proceedings relating to offences for which a legal person may be held liable"),
+            (
+                "administrative-criminal",
+                "proceedings by administrative authorities for acts punishable under national law where the decision may give rise to proceedings before a criminal court",
+            ),
+            (
+                "judicial-administrative",
+                "proceedings by judicial authorities for acts punishable as infringements of the rules of law, where the decision may give rise to proceedings before a criminal court",
+            ),
+            (
+                "legal-person-liability",
+                "proceedings relating to offences for which a legal person may be held liable",
+            ),
         ],
     ),
     (
@@ -203,10 +284,19 @@ LEGAL_LISTS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
         "Guarantees that allow surrender on a decision rendered in absentia.",
         "Framework Decision 2002/584/JHA Art 4a(1)(a)-(d)",
         [
-            ("summoned-in-person", "summoned in person or otherwise officially informed of the date and place of the trial"),
+            (
+                "summoned-in-person",
+                "summoned in person or otherwise officially informed of the date and place of the trial",
+            ),
             ("represented-by-lawyer", "defended at the trial by a mandated legal counsellor"),
-            ("served-informed-retrial", "served with the decision, informed of the right to a retrial, and did not request one"),
-            ("will-be-served", "will be personally served with the decision after surrender and informed of the right to a retrial"),
+            (
+                "served-informed-retrial",
+                "served with the decision, informed of the right to a retrial, and did not request one",
+            ),
+            (
+                "will-be-served",
+                "will be personally served with the decision after surrender and informed of the right to a retrial",
+            ),
         ],
     ),
     (
@@ -270,18 +360,36 @@ LEGAL_LISTS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
         "Legal instruments that serve as the legal basis of a request or decision; 'national-law' and 'bilateral-treaty' need a title.",
         "EUR-Lex; Council of Europe Treaty Office; UN Treaty Collection",
         [
-            ("eio-directive-2014-41", "Directive 2014/41/EU regarding the European Investigation Order"),
+            (
+                "eio-directive-2014-41",
+                "Directive 2014/41/EU regarding the European Investigation Order",
+            ),
             ("eaw-fd-2002-584", "Framework Decision 2002/584/JHA on the European arrest warrant"),
-            ("eu-mla-convention-2000", "Convention on Mutual Assistance in Criminal Matters between the Member States of the EU (2000)"),
-            ("coe-mla-convention-1959", "European Convention on Mutual Assistance in Criminal Matters (CETS 030)"),
+            (
+                "eu-mla-convention-2000",
+                "Convention on Mutual Assistance in Criminal Matters between the Member States of the EU (2000)",
+            ),
+            (
+                "coe-mla-convention-1959",
+                "European Convention on Mutual Assistance in Criminal Matters (CETS 030)",
+            ),
             ("coe-extradition-convention-1957", "European Convention on Extradition (CETS 024)"),
             ("coe-cybercrime-convention-2001", "Convention on Cybercrime (CETS 185)"),
             ("un-untoc-2000", "United Nations Convention against Transnational Organized Crime"),
             ("un-uncac-2003", "United Nations Convention against Corruption"),
-            ("rights-directive-2012-13", "Directive 2012/13/EU on the right to information in criminal proceedings"),
-            ("interpretation-directive-2010-64", "Directive 2010/64/EU on the right to interpretation and translation"),
+            (
+                "rights-directive-2012-13",
+                "Directive 2012/13/EU on the right to information in criminal proceedings",
+            ),
+            (
+                "interpretation-directive-2010-64",
+                "Directive 2010/64/EU on the right to interpretation and translation",
+            ),
             ("lawyer-directive-2013-48", "Directive 2013/48/EU on the right of access to a lawyer"),
-            ("service-regulation-2020-1784", "Regulation (EU) 2020/1784 on the service of documents"),
+            (
+                "service-regulation-2020-1784",
+                "Regulation (EU) 2020/1784 on the service of documents",
+            ),
             ("charter-fundamental-rights", "Charter of Fundamental Rights of the European Union"),
             ("bilateral-treaty", "bilateral treaty (title required)"),
             ("national-law", "national law (title required)"),
@@ -306,7 +414,10 @@ LEGAL_LISTS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
             ("acknowledgment", "acknowledgment of receipt (one week)"),
             ("recognition-decision", "decision on recognition (30 days)"),
             ("execution", "carrying out the measure (90 days after the decision)"),
-            ("surrender-decision", "final decision on surrender (60 days, or 10 days after consent)"),
+            (
+                "surrender-decision",
+                "final decision on surrender (60 days, or 10 days after consent)",
+            ),
             ("surrender", "surrender after the final decision (10 days)"),
             ("appearance", "appearance at a hearing"),
             ("response", "reply or submission"),
@@ -386,14 +497,26 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     version = pycountry.__version__ if hasattr(pycountry, "__version__") else "unknown"
     iso = [
-        ("CountryCode", "countries", "ISO 3166-1 alpha-2 country codes (all officially assigned).",
-         f"ISO 3166-1 via pycountry {version}", _countries()),
-        ("LanguageCode", "languages", "ISO 639-1 language codes (all two-letter codes).",
-         f"ISO 639-1 via pycountry {version}", _languages()),
+        (
+            "CountryCode",
+            "countries",
+            "ISO 3166-1 alpha-2 country codes (all officially assigned).",
+            f"ISO 3166-1 via pycountry {version}",
+            _countries(),
+        ),
+        (
+            "LanguageCode",
+            "languages",
+            "ISO 639-1 language codes (all two-letter codes).",
+            f"ISO 639-1 via pycountry {version}",
+            _languages(),
+        ),
     ]
     includes = []
     for name, stem, doc, source, values in iso + LEGAL_LISTS:
-        (OUT / f"{stem}.xsd").write_text(_schema(_enum_type(name, doc, source, values), doc), "utf-8")
+        (OUT / f"{stem}.xsd").write_text(
+            _schema(_enum_type(name, doc, source, values), doc), "utf-8"
+        )
         includes.append(f'  <xs:include schemaLocation="codelists/{stem}.xsd"/>')
     hub = _schema(
         "\n".join(includes),

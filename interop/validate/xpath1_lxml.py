@@ -185,6 +185,9 @@ class XPath1Document:
         if isinstance(node, etree._ElementUnicodeResult):
             parent = node.getparent()
             return (parent.sourceline if parent is not None else None), named_xpath(node, prefixes)
+        if isinstance(node, etree._ElementTree):
+            # Like the ISO skeleton, point a document-level finding at the root element.
+            node = node.getroot()
         if isinstance(node, etree._Element):
             return node.sourceline, named_xpath(node, prefixes)
         return None, "/"

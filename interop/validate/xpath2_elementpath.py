@@ -159,8 +159,9 @@ class ElementpathDocument:
             owner = node.parent.value
             if isinstance(owner, etree._Element):
                 return owner.sourceline, attribute_xpath(owner, str(node.name), prefixes)
-        # Text and namespace nodes report their parent element; the document is "/".
-        current = node
+        # Text and namespace nodes report their parent element; like the ISO skeleton, a
+        # document-level finding points at the root element.
+        current = node.getroot() if isinstance(node, DocumentNode) else node
         while isinstance(current, XPathNode):
             value = current.value
             if isinstance(value, etree._Element):
