@@ -66,18 +66,19 @@ class Validator:
 
     def check_tree(self, tree: etree._ElementTree, name: str) -> FileReport:
         """Validate an already parsed document."""
-        prefixes = registry().prefixes
         if self.settings.schema is not None:
+            # Generic mode stands on its own: it never loads the bundled formats.
             schema = compile_schema(self.settings.schema, self.settings.catalog)
             label = self.settings.schema.name
             rule_files: tuple[Path, ...] = ()
-            prefixes = {**_own_prefixes(tree), **prefixes}
+            prefixes = _own_prefixes(tree)
         else:
             found = registry().detect(tree)
             if found is None:
                 return _unknown_format(tree, name)
             schema = compile_schema(found.schema, xsd_dir() / "catalog.xml")
             label, rule_files = found.name, found.rules
+            prefixes = registry().prefixes
         findings = xsd_findings(schema, tree, prefixes)
         for path in rule_files + self.settings.rules:
             findings.extend(_rules(path).validate(tree))
