@@ -12,60 +12,27 @@ context selects it. Findings come in document order of the context node, then ru
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-from interop.errors import SchemaError
 from interop.validate.findings import Finding, Severity
-from interop.validate.schematron_model import Check, Let, NameOf, Rule, ValueOf, load_schema
+from interop.validate.schematron_compile import (
+    CompiledCheck,
+    CompiledLet,
+    CompiledPattern,
+    CompiledRule,
+    compile_model,
+)
+from interop.validate.schematron_model import load_schema
 from interop.validate.xpath_bindings import (
     Binding,
-    CompiledXPath,
     DocumentXPath,
     EvaluationError,
-    Kind,
     Variables,
-    XPathCompileError,
     binding_for,
 )
-from interop.validate.xpath_text import (
-    CURRENT_VARIABLE,
-    may_select_non_elements,
-    replace_current,
-    uses_current,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _Let:
-    name: str
-    expr: CompiledXPath
-
-
-@dataclass(frozen=True, slots=True)
-class _Check:
-    test: CompiledXPath
-    is_report: bool
-    rule_id: str
-    severity: Severity
-    message: tuple[str | CompiledXPath, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    context: CompiledXPath
-    lets: tuple[_Let, ...]
-    checks: tuple[_Check, ...]
-    rule_id: str
-    needs_current: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Pattern:
-    lets: tuple[_Let, ...]
-    rules: tuple[_Rule, ...]
+from interop.validate.xpath_text import CURRENT_VARIABLE
 
 
 class Schematron:
@@ -80,8 +47,8 @@ class Schematron:
         self,
         path: Path,
         binding: Binding,
-        lets: tuple[_Let, ...],
-        patterns: tuple[_Pattern, ...],
+        lets: tuple[CompiledLet, ...],
+        patterns: tuple[CompiledPattern, ...],
         prefixes: dict[str, str],
     ) -> None:
         self.path = path
@@ -127,7 +94,7 @@ class _Run:
         return [hit[4] for hit in self._hits]
 
     def rule(
-        self, rule: _Rule, variables: Variables, seen: set[Hashable], where: tuple[int, int]
+        self, rule: CompiledRule, variables: Variables, seen: set[Hashable], where: tuple[int, int]
     ) -> None:
         """Apply one rule to every node its context selects that no earlier rule took."""
         try:
@@ -143,22 +110,42 @@ class _Run:
             self._check_node(rule, node, variables, where)
 
     def _check_node(
-        self, rule: _Rule, node: object, base: Variables, where: tuple[int, int]
+        self, rule: CompiledRule, node: object, base: Variables, where: tuple[int, int]
     ) -> None:
         try:
             variables = _bind_rule(self.doc, rule, node, base)
         except EvaluationError as exc:
             self.failed(node, (*where, 0), rule.rule_id, exc)
             return
-        for c_index, check in enumerate(rule.checks):
-            try:
-                fired = self.doc.test(check.test, node, variables) is check.is_report
-            except EvaluationError as exc:
-                self.failed(node, (*where, c_index), check.rule_id, exc)
-                continue
-            if fired:
+        outcomes = self._outcomes(rule, node, variables)
+        for c_index, outcome in enumerate(outcomes):
+            check = rule.checks[c_index]
+            if isinstance(outcome, EvaluationError):
+                self.failed(node, (*where, c_index), check.rule_id, outcome)
+            elif outcome is check.is_report:
                 message = _render(self.doc, check, node, variables)
                 self._add(node, (*where, c_index), check.severity, check.rule_id, message)
+
+    def _outcomes(
+        self, rule: CompiledRule, node: object, variables: Variables
+    ) -> list[bool | EvaluationError]:
+        """Each test's value on ``node`` or the error it raised; empty when nothing fires."""
+        if rule.all_tests is not None:
+            try:
+                flags: str | None = self.doc.string(rule.all_tests, node, variables)
+            except EvaluationError:
+                flags = None  # run the tests one by one to tell which of them failed
+            if flags == rule.passing:
+                return []  # the common case: nothing fires, nothing more to look at
+            if flags is not None:
+                return [flag == "1" for flag in flags]
+        outcomes: list[bool | EvaluationError] = []
+        for check in rule.checks:
+            try:
+                outcomes.append(self.doc.test(check.test, node, variables))
+            except EvaluationError as exc:
+                outcomes.append(exc)
+        return outcomes
 
     def failed(
         self, node: object, where: tuple[int, int, int], rule_id: str, error: EvaluationError
@@ -189,91 +176,14 @@ def compile_schematron(path: Path, *, phase: str | None = None) -> Schematron:
     """
     model = load_schema(Path(path), phase)
     binding = binding_for(model.query_binding, model.namespaces)
-    compiler = _Compiler(binding)
-    lets = compiler.global_lets(model.lets, [])
-    names = [let.name for let in model.lets]
-    patterns = []
-    for pattern in model.patterns:
-        pattern_lets = compiler.global_lets(pattern.lets, names)
-        scope = [*names, *(let.name for let in pattern_lets)]
-        rules = tuple(compiler.rule(rule, scope) for rule in pattern.rules)
-        patterns.append(_Pattern(pattern_lets, rules))
+    lets, patterns = compile_model(model, binding)
     prefixes: dict[str, str] = {}
     for prefix, uri in model.namespaces.items():
         prefixes.setdefault(uri, prefix)
-    return Schematron(Path(path), binding, lets, tuple(patterns), prefixes)
+    return Schematron(Path(path), binding, lets, patterns, prefixes)
 
 
-class _Compiler:
-    """Compiles the model's expressions, turning engine errors into located SchemaErrors."""
-
-    def __init__(self, binding: Binding) -> None:
-        self._binding = binding
-
-    def global_lets(self, lets: tuple[Let, ...], scope: list[str]) -> tuple[_Let, ...]:
-        names = list(scope)
-        compiled = []
-        for let in lets:
-            if uses_current(replace_current(let.value)):
-                raise SchemaError(f"{let.where}: current() is only available inside a rule")
-            compiled.append(_Let(let.name, self._compile(let.value, "value", names, let.where)))
-            names.append(let.name)
-        return tuple(compiled)
-
-    def rule(self, rule: Rule, scope: list[str]) -> _Rule:
-        names = [*scope, CURRENT_VARIABLE]
-        non_elements = may_select_non_elements(rule.context)
-        try:
-            context = self._binding.compile_context(rule.context, names, non_elements=non_elements)
-        except XPathCompileError as exc:
-            raise self._error(rule.where, rule.context, exc) from None
-        lets = []
-        for let in rule.lets:
-            lets.append(_Let(let.name, self._compile(let.value, "value", names, let.where)))
-            names.append(let.name)
-        checks = tuple(self._check(check, names) for check in rule.checks)
-        expressions = [let.expr for let in lets] + [part for c in checks for part in _exprs(c)]
-        if non_elements:
-            self._prepare_fallback(expressions, rule.where)
-        needs_current = any(uses_current(e.source) for e in expressions)
-        return _Rule(context, tuple(lets), checks, rule.rule_id, needs_current)
-
-    def _check(self, check: Check, names: list[str]) -> _Check:
-        message: list[str | CompiledXPath] = []
-        for part in check.message:
-            if isinstance(part, ValueOf):
-                message.append(self._compile(part.select, "string", names, check.where))
-            elif isinstance(part, NameOf):
-                source = f"name({part.path})" if part.path else "name()"
-                message.append(self._compile(source, "string", names, check.where))
-            else:
-                message.append(part)
-        test = self._compile(check.test, "test", names, check.where)
-        return _Check(test, check.is_report, check.rule_id, check.severity, tuple(message))
-
-    def _compile(self, source: str, kind: Kind, names: list[str], where: str) -> CompiledXPath:
-        try:
-            return self._binding.compile(replace_current(source), kind, names)
-        except XPathCompileError as exc:
-            raise self._error(where, source, exc) from None
-
-    def _prepare_fallback(self, expressions: list[CompiledXPath], where: str) -> None:
-        for expr in expressions:
-            try:
-                self._binding.prepare_fallback(expr)
-            except XPathCompileError as exc:
-                raise self._error(where, expr.source, exc) from None
-
-    def _error(self, where: str, source: str, exc: XPathCompileError) -> SchemaError:
-        binding = self._binding.name
-        return SchemaError(f"{where}: cannot compile XPath ({binding}) {source!r}: {exc}")
-
-
-def _exprs(check: _Check) -> list[CompiledXPath]:
-    return [check.test, *(p for p in check.message if isinstance(p, CompiledXPath))]
-
-
-def _bind_global(doc: DocumentXPath, lets: tuple[_Let, ...], base: Variables) -> Variables:
+def _bind_global(doc: DocumentXPath, lets: tuple[CompiledLet, ...], base: Variables) -> Variables:
     if not lets:
         return base
     variables = dict(base)
@@ -282,7 +192,7 @@ def _bind_global(doc: DocumentXPath, lets: tuple[_Let, ...], base: Variables) ->
     return variables
 
 
-def _bind_rule(doc: DocumentXPath, rule: _Rule, node: object, base: Variables) -> Variables:
+def _bind_rule(doc: DocumentXPath, rule: CompiledRule, node: object, base: Variables) -> Variables:
     if not rule.lets and not rule.needs_current:
         return base
     variables = dict(base)
@@ -293,7 +203,7 @@ def _bind_rule(doc: DocumentXPath, rule: _Rule, node: object, base: Variables) -
     return variables
 
 
-def _render(doc: DocumentXPath, check: _Check, node: object, variables: Variables) -> str:
+def _render(doc: DocumentXPath, check: CompiledCheck, node: object, variables: Variables) -> str:
     """The assertion text with value-of and name filled in, whitespace normalised."""
     pieces = []
     for part in check.message:

@@ -17,7 +17,9 @@ from interop.validate.findings import Severity
 from interop.validate.schematron_source import SchemaSource, ns
 from interop.validate.xpath_text import substitute_params
 
+# @role and @flag words that make a finding a warning; every other word is an error.
 _WARNING_WORDS = frozenset({"warning", "warn", "info", "information"})
+# queryBinding values -> the XPath version that runs them.
 _BINDINGS = {
     **dict.fromkeys(("xslt", "xslt1", "xpath"), "xpath1"),
     **dict.fromkeys(("xslt2", "xpath2"), "xpath2"),
@@ -206,17 +208,19 @@ class _RuleReader:
         context = element.get("context")
         if not context:
             raise self._source.error(element, "a concrete sch:rule needs a context attribute")
-        fallback_id = element.get("id") or pattern_id or "schematron"
+        default_id = pattern_id or "schematron"
         lets: list[Let] = []
         checks: list[Check] = []
         for owner, child in self._body(element, set()):
             if child.tag == ns("let"):
                 lets.append(self._let(child))
             else:
-                rule_id = element.get("id") or owner.get("id") or fallback_id
+                # An inlined abstract rule's id counts only when the concrete rule has none.
+                rule_id = element.get("id") or owner.get("id") or default_id
                 checks.append(self._check(child, (owner, element), rule_id))
+        rule_id = element.get("id") or default_id
         where = self._source.where(element)
-        return Rule(self._sub(context), tuple(lets), tuple(checks), fallback_id, where)
+        return Rule(self._sub(context), tuple(lets), tuple(checks), rule_id, where)
 
     def _let(self, element: etree._Element) -> Let:
         value, name = element.get("value"), element.get("name")

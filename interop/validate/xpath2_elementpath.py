@@ -36,7 +36,7 @@ from interop.validate.xpath_bindings import (
     Variables,
     XPathCompileError,
 )
-from interop.validate.xpath_text import context_expression
+from interop.validate.xpath_text import context_expression, is_plain_path
 
 _PARSERS: dict[str, type[XPath1Parser]] = {
     "xpath1": XPath1Parser,
@@ -76,10 +76,17 @@ class ElementpathBinding:
             source = context_expression(pattern)
         except ValueError as exc:
             raise XPathCompileError(str(exc)) from None
-        return self.compile(source, "select", variables)
+        compiled = self.compile(source, "select", variables)
+        if is_plain_path(source):
+            compiled.plain_select = _plain_select(source, self._namespaces)
+        return compiled
 
     def prepare_fallback(self, expr: CompiledXPath) -> None:
         """elementpath focuses on any node, so there is nothing to prepare."""
+
+    def combine_tests(self, sources: list[str]) -> str | None:
+        """elementpath's cost is in evaluating tokens, not in calls: no combining."""
+        return None
 
     def open(self, tree: etree._ElementTree) -> ElementpathDocument:
         """Build the document's node tree once."""
@@ -90,9 +97,22 @@ class ElementpathDocument:
     """One document as an elementpath node tree, with one reusable dynamic context."""
 
     def __init__(self, tree: etree._ElementTree, namespaces: Mapping[str, str]) -> None:
-        # elementpath's stubs do not know lxml's tree type; an ElementTree gives a document node.
-        self.root = cast(DocumentNode, get_node_tree(cast(Any, tree)))
-        self._context = XPathContext(self.root, namespaces=dict(namespaces))
+        self._tree = tree
+        self._namespaces = dict(namespaces)
+        self._root: DocumentNode | None = None
+        self._context: XPathContext | None = None
+
+    @property
+    def root(self) -> DocumentNode:
+        """The node tree, built on first use: documents no rule applies to never need it."""
+        return self._build()[0]
+
+    def _build(self) -> tuple[DocumentNode, XPathContext]:
+        if self._root is None or self._context is None:
+            # elementpath's stubs do not know lxml's tree type; an ElementTree gives a document.
+            self._root = cast(DocumentNode, get_node_tree(cast(Any, self._tree)))
+            self._context = XPathContext(self._root, namespaces=self._namespaces)
+        return self._root, self._context
 
     @property
     def document(self) -> object:
@@ -101,9 +121,12 @@ class ElementpathDocument:
 
     def contexts(self, expr: CompiledXPath, variables: Variables) -> list[object]:
         """The nodes a rule context selects."""
-        self._focus(self.root, variables)
+        if expr.plain_select is not None:
+            found = expr.plain_select(self._tree)
+            return [self.node_for(node) for node in found] if isinstance(found, list) else []
+        context = self._focus(self.root, variables)
         try:
-            return list(expr.native.select(self._context))
+            return list(expr.native.select(context))
         except _RUNTIME_ERRORS as exc:
             raise EvaluationError(str(exc)) from exc
 
@@ -125,17 +148,17 @@ class ElementpathDocument:
 
     def evaluate(self, token: XPathToken, node: object, variables: Variables) -> Any:
         """Evaluate a parsed expression with ``node`` in focus."""
-        self._focus(node, variables)
+        context = self._focus(node, variables)
         try:
-            return token.evaluate(self._context)
+            return token.evaluate(context)
         except _RUNTIME_ERRORS as exc:
             raise EvaluationError(str(exc)) from exc
 
     def boolean(self, token: XPathToken, node: object, variables: Variables) -> bool:
         """The effective boolean value of a parsed expression."""
-        self._focus(node, variables)
+        context = self._focus(node, variables)
         try:
-            return bool(token.boolean_value(token.evaluate(self._context)))
+            return bool(token.boolean_value(token.evaluate(context)))
         except _RUNTIME_ERRORS as exc:
             raise EvaluationError(str(exc)) from exc
 
@@ -189,12 +212,22 @@ class ElementpathDocument:
         siblings: list[Any] = cast(Any, owner.parent).children
         return cast(XPathNode, siblings[siblings.index(owner) + 1])
 
-    def _focus(self, node: object, variables: Variables) -> None:
-        context = self._context
+    def _focus(self, node: object, variables: Variables) -> XPathContext:
+        """The one dynamic context, focused on ``node`` with ``variables`` in scope."""
+        context = self._build()[1]
         context.item = node  # type: ignore[assignment]
         context.position = context.size = 1
         context.axis = None
         context.variables = variables
+        return context
+
+
+def _plain_select(source: str, namespaces: Mapping[str, str]) -> etree.XPath | None:
+    """An lxml XPath for a plain path, or None where libxml2 does not accept it (``*:x``)."""
+    try:
+        return etree.XPath(source, namespaces=dict(namespaces), smart_strings=True)
+    except etree.XPathSyntaxError:
+        return None
 
 
 def fallback_parser(namespaces: Mapping[str, str]) -> XPath1Parser:

@@ -44,6 +44,8 @@ class CompiledXPath:
         native: the engine's compiled form (an ``etree.XPath`` or an elementpath token).
         fallback: the elementpath token the XPath 1 binding uses off-element; None until needed.
         selects_document: a rule context with a ``/`` branch (lxml cannot return that node).
+        plain_select: an ``etree.XPath`` selecting the same nodes, for XPath 2 rule contexts
+            that are plain paths (libxml2 finds them far faster than elementpath).
     """
 
     source: str
@@ -51,6 +53,7 @@ class CompiledXPath:
     native: Any
     fallback: Any = None
     selects_document: bool = False
+    plain_select: etree.XPath | None = None
 
 
 class DocumentXPath(Protocol):
@@ -104,6 +107,12 @@ class Binding(Protocol):
 
     def prepare_fallback(self, expr: CompiledXPath) -> None:
         """Compile whatever evaluating ``expr`` off-element needs (no-op where not needed)."""
+
+    def combine_tests(self, sources: list[str]) -> str | None:
+        """One string expression whose n-th character is ``1`` when test n is true.
+
+        Returns None where one call per test costs no more than one combined call.
+        """
 
     def open(self, tree: etree._ElementTree) -> DocumentXPath:
         """Start evaluating on one document."""

@@ -22,6 +22,8 @@ _NON_ELEMENT_STEP = re.compile(
     r"|node\s*\(|self::|descendant-or-self::|\.|\(|\$)"
 )
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+# Names, wildcards, axes, steps and unions only: no predicates, calls, variables or literals.
+_PLAIN_PATH = re.compile(r"^[\w.\-:*@/|]+$")
 
 
 def split_top_level(expr: str, separator: str) -> list[str]:
@@ -65,6 +67,19 @@ def may_select_non_elements(pattern: str) -> bool:
         if _NON_ELEMENT_STEP.match(last_step.strip()):
             return True
     return False
+
+
+def is_plain_path(expr: str) -> bool:
+    """Whether ``expr`` is a union of location paths without predicates or function calls.
+
+    Such paths select the same nodes in XPath 1 and XPath 2, so libxml2 can run them for the
+    XPath 2 binding too. The document node (``/`` alone) and namespace nodes are excluded
+    because lxml does not return them as nodes.
+    """
+    compact = "".join(expr.split())
+    if not _PLAIN_PATH.match(compact) or "namespace::" in compact:
+        return False
+    return all(branch not in ("", "/") for branch in compact.split("|"))
 
 
 def replace_current(expr: str) -> str:

@@ -11,6 +11,7 @@ from interop.errors import SchemaError, UnreadableInput
 from interop.validate.findings import Finding, Severity
 from interop.validate.locate import named_xpath
 from interop.validate.schematron import compile_schematron
+from interop.validate.xpath_text import context_expression
 from interop.xmlio import parse_bytes, parse_file
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
@@ -47,8 +48,8 @@ def rule_ids(findings: list[Finding]) -> list[str]:
 # 1. Agreement with lxml.isoschematron on an XPath 1 schema -------------------------------
 
 
-def svrl_failures(tree: etree._ElementTree, schema: Path) -> set[tuple[str, str]]:
-    """(rule id, named xpath) of every failed assert and successful report lxml finds."""
+def svrl_failures(tree: etree._ElementTree, schema: Path) -> set[tuple[str, str, str]]:
+    """(rule id, named xpath, message) of every failed assert and successful report of lxml."""
     validator = isoschematron.Schematron(parse_file(schema), store_report=True)
     validator.validate(tree)
     report = validator.validation_report
@@ -66,7 +67,8 @@ def svrl_failures(tree: etree._ElementTree, schema: Path) -> set[tuple[str, str]
             node = nodes[0]
             assert isinstance(node, etree._Element)
             rule = entry.get("id") or rule_id or pattern_id or "schematron"
-            found.add((rule, named_xpath(node, PREFIXES)))
+            message = " ".join(str(entry.findtext(f"{SVRL}text")).split())
+            found.add((rule, named_xpath(node, PREFIXES), message))
     return found
 
 
@@ -74,7 +76,7 @@ def svrl_failures(tree: etree._ElementTree, schema: Path) -> set[tuple[str, str]
 def test_findings_match_lxml_isoschematron(sample: Path) -> None:
     schema = RULES / "crosscheck.sch"
     tree = parse_file(sample)
-    ours = {(f.rule, f.xpath) for f in compile_schematron(schema).validate(tree)}
+    ours = {(f.rule, f.xpath, f.message) for f in compile_schematron(schema).validate(tree)}
     assert ours == svrl_failures(tree, schema)
 
 
@@ -321,6 +323,40 @@ def test_a_failing_expression_is_reported_not_raised(tmp_path: Path) -> None:
     assert findings[0].rule == "NUM"
     assert findings[0].xpath == "/c:doc/c:n[2]"
     assert "could not be evaluated" in findings[0].message
+
+
+def test_an_xpath1_error_spares_the_other_tests_of_the_rule(tmp_path: Path) -> None:
+    path = write_schema(
+        tmp_path,
+        '<sch:pattern><sch:rule context="c:doc"><sch:let name="s" value="\'text\'"/>'
+        '<sch:assert id="A" test="false()"/><sch:assert id="B" test="count($s/c:x) = 0"/>'
+        '<sch:assert id="C" test="true()"/><sch:report id="D" test="true()"/>'
+        "</sch:rule></sch:pattern>",
+    )
+    findings = compile_schematron(path).validate(document(""))
+    assert rule_ids(findings) == ["A", "B", "D"]
+    assert findings[1].message == (
+        "Rule B could not be evaluated on this document: Invalid type in 'count($s/c:x) = 0'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expression"),
+    [
+        ("c:a", "//c:a"),
+        ("/c:a/c:b", "/c:a/c:b"),
+        ("/", "/"),
+        ("@date", "//@date"),
+        ("c:a | /c:b|@c", "//c:a | /c:b | //@c"),
+        ("c:a[@k = 'x|y'] | c:b[c:c | c:d]", "//c:a[@k = 'x|y'] | //c:b[c:c | c:d]"),
+        ('c:a[f("|", (1|2))]|c:b', '//c:a[f("|", (1|2))] | //c:b'),
+        ("id('x')/c:a", "id('x')/c:a"),
+    ],
+)
+def test_rule_contexts_become_expressions_split_only_at_the_top_level(
+    pattern: str, expression: str
+) -> None:
+    assert context_expression(pattern) == expression
 
 
 PHASED = """
