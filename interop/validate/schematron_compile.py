@@ -16,6 +16,7 @@ from interop.validate.xpath_text import (
     CURRENT_VARIABLE,
     may_select_non_elements,
     replace_current,
+    substitute_params,
     uses_current,
 )
 
@@ -71,15 +72,32 @@ def compile_model(
         SchemaError: an expression that does not compile, with file, line and reason.
     """
     compiler = _Compiler(binding)
-    lets = compiler.global_lets(model.lets, [])
-    names = [let.name for let in model.lets]
+    schema_scope = _Scope([], {})
+    lets = compiler.lets(model.lets, schema_scope, in_rule=False)
     patterns = []
     for pattern in model.patterns:
-        pattern_lets = compiler.global_lets(pattern.lets, names)
-        scope = [*names, *(let.name for let in pattern_lets)]
-        rules = tuple(compiler.rule(rule, scope) for rule in pattern.rules)
+        scope = schema_scope.child()
+        pattern_lets = compiler.lets(pattern.lets, scope, in_rule=False)
+        rules = tuple(compiler.rule(rule, scope.child()) for rule in pattern.rules)
         patterns.append(CompiledPattern(pattern_lets, rules))
     return lets, tuple(patterns)
+
+
+@dataclass
+class _Scope:
+    """What later expressions may refer to.
+
+    Attributes:
+        names: variables bound when evaluating (the binding checks references against them).
+        inlined: lets replaced by their (anchored) expression instead of being bound; the
+            XPath 1 binding does this for lets that hold attribute or text nodes.
+    """
+
+    names: list[str]
+    inlined: dict[str, str]
+
+    def child(self) -> _Scope:
+        return _Scope(list(self.names), dict(self.inlined))
 
 
 class _Compiler:
@@ -88,60 +106,72 @@ class _Compiler:
     def __init__(self, binding: Binding) -> None:
         self._binding = binding
 
-    def global_lets(self, lets: tuple[Let, ...], scope: list[str]) -> tuple[CompiledLet, ...]:
-        names = list(scope)
+    def lets(
+        self, lets: tuple[Let, ...], scope: _Scope, *, in_rule: bool
+    ) -> tuple[CompiledLet, ...]:
+        """Compile lets in order, each one in scope for the next; updates ``scope``."""
         compiled = []
         for let in lets:
-            if uses_current(replace_current(let.value)):
+            source = self._prepare(let.value, scope)
+            if not in_rule and uses_current(source):
                 raise SchemaError(f"{let.where}: current() is only available inside a rule")
-            compiled.append(
-                CompiledLet(let.name, self._compile(let.value, "value", names, let.where))
-            )
-            names.append(let.name)
+            inline = self._binding.inline_let(source, in_rule=in_rule)
+            if inline is not None:
+                self._compile(inline, "value", scope, let.where)  # report errors at the let
+                scope.inlined[let.name] = inline
+                continue
+            compiled.append(CompiledLet(let.name, self._compile(source, "value", scope, let.where)))
+            scope.names.append(let.name)
         return tuple(compiled)
 
-    def rule(self, rule: Rule, scope: list[str]) -> CompiledRule:
-        names = [*scope, CURRENT_VARIABLE]
-        non_elements = may_select_non_elements(rule.context)
+    def rule(self, rule: Rule, scope: _Scope) -> CompiledRule:
+        """Compile a rule: its context, lets, tests, messages and combined tests."""
+        scope.names.append(CURRENT_VARIABLE)
+        pattern = self._prepare(rule.context, scope)
+        non_elements = may_select_non_elements(pattern)
         try:
-            context = self._binding.compile_context(rule.context, names, non_elements=non_elements)
+            context = self._binding.compile_context(pattern, scope.names, non_elements=non_elements)
         except XPathCompileError as exc:
             raise self._error(rule.where, rule.context, exc) from None
-        lets = []
-        for let in rule.lets:
-            lets.append(CompiledLet(let.name, self._compile(let.value, "value", names, let.where)))
-            names.append(let.name)
-        checks = tuple(self._check(check, names) for check in rule.checks)
+        lets = self.lets(rule.lets, scope, in_rule=True)
+        checks = tuple(self._check(check, scope) for check in rule.checks)
         expressions = [let.expr for let in lets] + [part for c in checks for part in _exprs(c)]
         combined = self._binding.combine_tests([check.test.source for check in checks])
         all_tests = None
         if combined is not None:
-            all_tests = self._compile(combined, "string", names, rule.where)
+            all_tests = self._compile(combined, "string", scope, rule.where)
             expressions.append(all_tests)
         if non_elements:
             self._prepare_fallback(expressions, rule.where)
         needs_current = any(uses_current(e.source) for e in expressions)
         passing = "".join("0" if check.is_report else "1" for check in checks)
-        return CompiledRule(
-            context, tuple(lets), checks, rule.rule_id, needs_current, all_tests, passing
-        )
+        return CompiledRule(context, lets, checks, rule.rule_id, needs_current, all_tests, passing)
 
-    def _check(self, check: Check, names: list[str]) -> CompiledCheck:
+    def _check(self, check: Check, scope: _Scope) -> CompiledCheck:
         message: list[str | CompiledXPath] = []
         for part in check.message:
             if isinstance(part, ValueOf):
-                message.append(self._compile(part.select, "string", names, check.where))
+                select = self._prepare(part.select, scope)
+                message.append(self._compile(select, "string", scope, check.where))
             elif isinstance(part, NameOf):
-                source = f"name({part.path})" if part.path else "name()"
-                message.append(self._compile(source, "string", names, check.where))
+                path = f"name({part.path})" if part.path else "name()"
+                message.append(
+                    self._compile(self._prepare(path, scope), "string", scope, check.where)
+                )
             else:
                 message.append(part)
-        test = self._compile(check.test, "test", names, check.where)
+        test = self._compile(self._prepare(check.test, scope), "test", scope, check.where)
         return CompiledCheck(test, check.is_report, check.rule_id, check.severity, tuple(message))
 
-    def _compile(self, source: str, kind: Kind, names: list[str], where: str) -> CompiledXPath:
+    @staticmethod
+    def _prepare(source: str, scope: _Scope) -> str:
+        """``current()`` as a variable, inlined lets replaced by their expressions."""
+        source = replace_current(source)
+        return substitute_params(source, scope.inlined) if scope.inlined else source
+
+    def _compile(self, source: str, kind: Kind, scope: _Scope, where: str) -> CompiledXPath:
         try:
-            return self._binding.compile(replace_current(source), kind, names)
+            return self._binding.compile(source, kind, scope.names)
         except XPathCompileError as exc:
             raise self._error(where, source, exc) from None
 

@@ -24,7 +24,13 @@ from interop.validate.xpath_bindings import (
     Variables,
     XPathCompileError,
 )
-from interop.validate.xpath_text import context_expression, split_top_level
+from interop.validate.xpath_text import (
+    CURRENT_VARIABLE,
+    anchor_paths,
+    context_expression,
+    may_select_non_elements,
+    split_top_level,
+)
 
 _WRAPPERS: dict[Kind, str] = {
     "select": "{}",
@@ -75,6 +81,16 @@ class XPath1Binding:
         compiled = self.compile(source, "select", variables)
         compiled.selects_document = len(others) < len(branches)
         return compiled
+
+    def inline_let(self, source: str, *, in_rule: bool) -> str | None:
+        """Inline lets that may hold attribute or text nodes (libxml2 cannot bind them).
+
+        The let's paths are anchored at the rule's context node (``$current/``), or at the
+        root element for lets outside rules (where lxml puts the root element in focus).
+        """
+        if not may_select_non_elements(source):
+            return None
+        return anchor_paths(source, f"${CURRENT_VARIABLE}/" if in_rule else "/*/")
 
     def combine_tests(self, sources: list[str]) -> str | None:
         """All of a rule's tests in one libxml2 call (lxml's per-call set-up dominates).
@@ -230,12 +246,15 @@ class XPath1Document:
 
 
 def _as_variable(result: object) -> object:
-    """A value libxml2 accepts back as a variable.
+    """A let value, checked to be something libxml2 accepts back as a variable.
 
-    libxml2 takes node-sets of elements only; a node-set of attributes or text becomes the
-    string value of its first node (what XPath 1 would convert it to), so ``count($v)`` on such
-    a let is not supported.
+    libxml2 binds node-sets of elements only. Lets written as paths to attributes or text are
+    inlined at compile time (see XPath1Binding.inline_let); any other let that yields such
+    nodes cannot be evaluated faithfully, so say so rather than truncate it.
     """
     if isinstance(result, list) and not all(isinstance(r, etree._Element) for r in result):
-        return str(result[0]) if result else ""
+        raise EvaluationError(
+            "a let yields attribute or text nodes, which the XPath 1 binding can only handle "
+            "when the let is a union of location paths (e.g. 'a/@b | //c/text()')"
+        )
     return result

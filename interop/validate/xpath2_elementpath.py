@@ -84,6 +84,10 @@ class ElementpathBinding:
     def prepare_fallback(self, expr: CompiledXPath) -> None:
         """elementpath focuses on any node, so there is nothing to prepare."""
 
+    def inline_let(self, source: str, *, in_rule: bool) -> str | None:
+        """elementpath binds any value, nodes of every kind included."""
+        return None
+
     def combine_tests(self, sources: list[str]) -> str | None:
         """elementpath's cost is in evaluating tokens, not in calls: no combining."""
         return None

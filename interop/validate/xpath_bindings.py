@@ -108,6 +108,15 @@ class Binding(Protocol):
     def prepare_fallback(self, expr: CompiledXPath) -> None:
         """Compile whatever evaluating ``expr`` off-element needs (no-op where not needed)."""
 
+    def inline_let(self, source: str, *, in_rule: bool) -> str | None:
+        """An expression to use in place of ``$name`` for this let, or None to bind it.
+
+        Args:
+            source: the let's value expression.
+            in_rule: True for a rule-level let (evaluated on the rule's context node), False
+                for one at schema, phase or pattern level.
+        """
+
     def combine_tests(self, sources: list[str]) -> str | None:
         """One string expression whose n-th character is ``1`` when test n is true.
 

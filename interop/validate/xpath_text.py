@@ -22,6 +22,11 @@ _NON_ELEMENT_STEP = re.compile(
     r"|node\s*\(|self::|descendant-or-self::|\.|\(|\$)"
 )
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+# A location path once literals and bracket contents are removed (see _skeleton).
+_PATH_SKELETON = re.compile(r"^[\w.\-:*@/$()\[\]]+$")
+_MULTIPLY = re.compile(r"[\w.)\]]\*")
+_CALL = re.compile(r"^[\w.-]+(:[\w.-]+)?\(")
+_NODE_TEST = re.compile(r"^(text|node|comment|processing-instruction)\(")
 # Names, wildcards, axes, steps and unions only: no predicates, calls, variables or literals.
 _PLAIN_PATH = re.compile(r"^[\w.\-:*@/|]+$")
 
@@ -69,6 +74,30 @@ def may_select_non_elements(pattern: str) -> bool:
     return False
 
 
+def anchor_paths(expr: str, anchor: str) -> str | None:
+    """Rewrite a union of location paths so that it no longer depends on the context node.
+
+    ``a/@b | //c/@d`` anchored at ``$n/`` becomes ``($n/a/@b | //c/@d)``: the same nodes, from
+    anywhere. The XPath 1 binding inlines lets holding attribute or text nodes this way, since
+    libxml2 cannot pass such node-sets back as variables.
+
+    Returns:
+        The anchored expression, or None when ``expr`` is not a union of plain location paths
+        (an operator, a parenthesised step or a function other than ``id()`` at the top level).
+    """
+    anchored = []
+    for branch in split_top_level(expr, "|"):
+        text = branch.strip()
+        skeleton = _skeleton(text)
+        if not _is_path(skeleton):
+            return None
+        rooted = skeleton.startswith(("/", "$")) or (
+            _CALL.match(skeleton) and not _NODE_TEST.match(skeleton)
+        )
+        anchored.append(text if rooted else f"{anchor}{text}")
+    return f"({' | '.join(anchored)})"
+
+
 def is_plain_path(expr: str) -> bool:
     """Whether ``expr`` is a union of location paths without predicates or function calls.
 
@@ -102,6 +131,32 @@ def substitute_params(text: str, params: Mapping[str, str]) -> str:
         replacement = params[name].replace("\\", "\\\\")
         text = re.sub(rf"\${re.escape(name)}(?![\w.-])", replacement, text)
     return text
+
+
+def _is_path(skeleton: str) -> bool:
+    # Whitespace outside predicates means an operator (and, or, div, mod, =, -); so do '=' and
+    # friends, a '*' right after a name (multiplication) and a leading parenthesis.
+    return bool(
+        _PATH_SKELETON.match(skeleton)
+        and not skeleton.startswith("(")
+        and not _MULTIPLY.search(skeleton)
+    )
+
+
+def _skeleton(expr: str) -> str:
+    """``expr`` without literals and without the insides of brackets and parentheses."""
+    kept = []
+    depth = 0
+    for _, char, literal in _characters(expr):
+        if literal:
+            continue
+        if char in ")]}":
+            depth -= 1
+        if depth == 0:
+            kept.append(char)
+        if char in "([{":
+            depth += 1
+    return "".join(kept)
 
 
 def _top_level_positions(expr: str, separator: str) -> Iterator[int]:

@@ -11,7 +11,7 @@ from interop.errors import SchemaError, UnreadableInput
 from interop.validate.findings import Finding, Severity
 from interop.validate.locate import named_xpath
 from interop.validate.schematron import compile_schematron
-from interop.validate.xpath_text import context_expression
+from interop.validate.xpath_text import anchor_paths, context_expression
 from interop.xmlio import parse_bytes, parse_file
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
@@ -97,6 +97,8 @@ def test_crosscheck_sample_fires_in_document_order_then_rule_order() -> None:
         "codes",  # no rule or report id: the pattern id
         "REQ-DATE",
         "CODE-001",
+        "LANG-001",  # a let holding attribute nodes, used inside a predicate
+        "LANG-002",
     ]
     first = findings[3]
     assert first.message == "Person p1 needs a name."
@@ -357,6 +359,35 @@ def test_rule_contexts_become_expressions_split_only_at_the_top_level(
     pattern: str, expression: str
 ) -> None:
     assert context_expression(pattern) == expression
+
+
+@pytest.mark.parametrize(
+    ("let", "inlined"),
+    [
+        ("c:text/@lang", "($C/c:text/@lang)"),
+        ("//c:a/@id | c:b[@k = 'x y']/text()", "(//c:a/@id | $C/c:b[@k = 'x y']/text())"),
+        ("$v/@x | id('a')/@y", "($v/@x | id('a')/@y)"),
+        ("../@x", "($C/../@x)"),
+        ("@x = 'y'", None),
+        ("@a * @b", None),
+        ("(c:a | c:b)/@x", None),
+        ("@a and @b", None),
+    ],
+)
+def test_attribute_lets_are_anchored_for_inlining(let: str, inlined: str | None) -> None:
+    assert anchor_paths(let, "$C/") == inlined
+
+
+def test_an_attribute_let_that_cannot_be_inlined_is_reported(tmp_path: Path) -> None:
+    path = write_schema(
+        tmp_path,
+        '<sch:pattern><sch:rule id="R" context="c:doc">'
+        '<sch:let name="ids" value="(c:a | c:b)/@id"/>'
+        '<sch:assert id="A" test="count($ids) = 2"/></sch:rule></sch:pattern>',
+    )
+    [finding] = compile_schematron(path).validate(document('<c:a id="1"/><c:b id="2"/>'))
+    assert finding.rule == "R"
+    assert "union of location paths" in finding.message
 
 
 PHASED = """
