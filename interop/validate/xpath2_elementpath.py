@@ -93,7 +93,7 @@ class ElementpathBinding:
         return None
 
     def open(self, tree: etree._ElementTree) -> ElementpathDocument:
-        """Build the document's node tree once."""
+        """Start on one document; its node tree is built once, when first needed."""
         return ElementpathDocument(tree, self._namespaces)
 
 

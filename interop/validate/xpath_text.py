@@ -58,12 +58,13 @@ def context_expression(pattern: str) -> str:
     return " | ".join(branches)
 
 
-def may_select_non_elements(pattern: str) -> bool:
-    """Whether a match pattern can select the document, attributes or text, not only elements.
+def may_select_non_elements(expr: str) -> bool:
+    """Whether a pattern or path can select the document, attributes or text, not elements only.
 
-    lxml evaluates XPath 1 only on elements, so such rules also get an elementpath fallback.
+    Judged by the last step of each branch, erring towards yes. lxml focuses XPath 1 on
+    elements only, so such rules also get an elementpath fallback, and such lets are inlined.
     """
-    for branch in split_top_level(pattern, "|"):
+    for branch in split_top_level(expr, "|"):
         text = branch.strip()
         if text == "/":
             return True
