@@ -23,10 +23,13 @@ from interop.validate.schematron_compile import (
     CompiledPattern,
     CompiledRule,
     compile_model,
+    compile_screen,
+    screenable,
 )
 from interop.validate.schematron_model import load_schema
 from interop.validate.xpath_bindings import (
     Binding,
+    CompiledXPath,
     DocumentXPath,
     EvaluationError,
     Variables,
@@ -50,8 +53,12 @@ class Schematron:
         lets: tuple[CompiledLet, ...],
         patterns: tuple[CompiledPattern, ...],
         prefixes: dict[str, str],
+        screen: CompiledXPath | None = None,
     ) -> None:
         self.path = path
+        # One query for all screenable rules: on a valid document it finds nothing, and
+        # those rules need no further call (see schematron_compile.compile_screen).
+        self._screen = screen
         self.query_binding = binding.name
         self._binding = binding
         self._lets = lets
@@ -67,11 +74,18 @@ class Schematron:
         except EvaluationError as exc:
             run.failed(doc.document, (0, 0, 0), "schematron", exc)
             return run.findings()
+        screened_clean = self._screen is not None and not doc.contexts(self._screen, variables)
         for p_index, pattern in enumerate(self._patterns):
             try:
                 pattern_vars = _bind_global(doc, pattern.lets, variables)
             except EvaluationError as exc:
                 run.failed(doc.document, (p_index, 0, 0), "schematron", exc)
+                continue
+            if screened_clean and screenable(pattern):
+                continue
+            if len(pattern.rules) == 1 and pattern.rules[0].failing is not None:
+                # No later rule competes for the nodes, so only failing ones need a look.
+                run.failing(pattern.rules[0], pattern_vars, (p_index, 0))
                 continue
             seen: set[Hashable] = set()
             for r_index, rule in enumerate(pattern.rules):
@@ -107,6 +121,17 @@ class _Run:
             if key in seen:  # an earlier rule of this pattern already handled this node
                 continue
             seen.add(key)
+            self._check_node(rule, node, variables, where)
+
+    def failing(self, rule: CompiledRule, variables: Variables, where: tuple[int, int]) -> None:
+        """Apply a rule through its one-call query: only nodes where a test fires come back."""
+        assert rule.failing is not None
+        try:
+            nodes = self.doc.contexts(rule.failing, variables)
+        except EvaluationError as exc:
+            self.failed(self.doc.document, (*where, 0), rule.rule_id, exc)
+            return
+        for node in nodes:
             self._check_node(rule, node, variables, where)
 
     def _check_node(
@@ -180,7 +205,8 @@ def compile_schematron(path: Path, *, phase: str | None = None) -> Schematron:
     prefixes: dict[str, str] = {}
     for prefix, uri in model.namespaces.items():
         prefixes.setdefault(uri, prefix)
-    return Schematron(Path(path), binding, lets, patterns, prefixes)
+    screen = compile_screen(binding, patterns, lets)
+    return Schematron(Path(path), binding, lets, patterns, prefixes, screen)
 
 
 def _bind_global(doc: DocumentXPath, lets: tuple[CompiledLet, ...], base: Variables) -> Variables:

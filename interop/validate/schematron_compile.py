@@ -53,6 +53,11 @@ class CompiledRule:
     # the flags it returns when no assert or report fires.
     all_tests: CompiledXPath | None
     passing: str
+    # The context nodes on which some test fires, in one call (see Binding.failing_nodes);
+    # None when the rule binds variables per node or the binding cannot do it.
+    failing: CompiledXPath | None = None
+    # What ``failing`` was built from: the context pattern and the (test, is_report) pairs.
+    failing_parts: tuple[str, tuple[tuple[str, bool], ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +150,16 @@ class _Compiler:
             self._prepare_fallback(expressions, rule.where)
         needs_current = any(uses_current(e.source) for e in expressions)
         passing = "".join("0" if check.is_report else "1" for check in checks)
-        return CompiledRule(context, lets, checks, rule.rule_id, needs_current, all_tests, passing)
+        failing, parts = None, None
+        if not lets and not needs_current and not non_elements and not context.selects_document:
+            tests = tuple((check.test.source, check.is_report) for check in checks)
+            source = self._binding.failing_nodes(pattern, list(tests))
+            if source is not None:
+                failing = self._compile(source, "select", scope, rule.where)
+                parts = (pattern, tests)
+        return CompiledRule(
+            context, lets, checks, rule.rule_id, needs_current, all_tests, passing, failing, parts
+        )
 
     def _check(self, check: Check, scope: _Scope) -> CompiledCheck:
         message: list[str | CompiledXPath] = []
@@ -185,6 +199,35 @@ class _Compiler:
     def _error(self, where: str, source: str, exc: XPathCompileError) -> SchemaError:
         binding = self._binding.name
         return SchemaError(f"{where}: cannot compile XPath ({binding}) {source!r}: {exc}")
+
+
+def screenable(pattern: CompiledPattern) -> CompiledRule | None:
+    """The rule of a pattern that the whole-schema screen may stand in for, if any.
+
+    One rule (no later rule competes for its nodes), no pattern-level lets (their values
+    differ per pattern, and the screen binds one set of variables), and a one-call query.
+    """
+    if len(pattern.rules) == 1 and not pattern.lets and pattern.rules[0].failing_parts:
+        return pattern.rules[0]
+    return None
+
+
+def compile_screen(
+    binding: Binding, patterns: tuple[CompiledPattern, ...], lets: tuple[CompiledLet, ...]
+) -> CompiledXPath | None:
+    """One query selecting every node on which any screenable rule fires (usually none).
+
+    Raises:
+        SchemaError: the combined query does not compile (a bug: its parts did).
+    """
+    parts = [rule.failing_parts for p in patterns if (rule := screenable(p)) and rule.failing_parts]
+    source = binding.any_failing(parts) if len(parts) > 1 else None
+    if source is None:
+        return None
+    try:
+        return binding.compile(source, "select", [let.name for let in lets])
+    except XPathCompileError as exc:
+        raise SchemaError(f"cannot compile the combined rule screen: {exc}") from None
 
 
 def _exprs(check: CompiledCheck) -> list[CompiledXPath]:

@@ -11,6 +11,7 @@ focus (lxml cannot focus the document node), so they should use absolute paths.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Hashable, Mapping
 from typing import Any
 
@@ -40,6 +41,9 @@ _WRAPPERS: dict[Kind, str] = {
     "test": "boolean({})",
     "string": "string({})",
 }
+# One step with a name test (or *) and optional predicates: c:text, c:text[@x = 'y'], *[a].
+_ONE_STEP = re.compile(r"^(?:[\w.\-]+:)?(?:[\w.\-]+|\*)(?:\[.*\])?$", re.DOTALL)
+_POSITIONAL = re.compile(r"\b(?:position|last)\s*\(")
 # libxml2 reports these only when evaluating; a dry run at compile time turns them into errors.
 _STATIC_ERRORS = frozenset(
     {"Undefined namespace prefix", "Unregistered function", "Undefined variable"}
@@ -101,6 +105,44 @@ class XPath1Binding:
             return None
         flags = [f"substring('01', 1 + number(boolean({source})), 1)" for source in sources]
         return f"concat({', '.join(flags)})"
+
+    def failing_nodes(self, pattern: str, tests: list[tuple[str, bool]]) -> str | None:
+        """``(context)[not(all tests pass)]``: libxml2 walks the context nodes itself.
+
+        Only for element contexts whose tests do not use ``position()`` or ``last()`` (inside
+        a predicate they would count the context nodes, not mean what the rule meant).
+        """
+        if any(_POSITIONAL.search(test) for test, _ in tests) or "/" == pattern.strip():
+            return None
+        try:
+            context = context_expression(pattern)
+        except ValueError:
+            return None
+        return f"({context})[not({_passing(tests)})]"
+
+    def any_failing(
+        self, rules: list[tuple[str, tuple[tuple[str, bool], ...]]]
+    ) -> str | None:
+        """Rules on the same element name share one walk of the document.
+
+        A context branch that is one step (``c:text[@origin = 'machine']``) becomes a
+        ``self::`` test inside the predicate of ``//c:text``; rules with other contexts keep
+        their own ``(context)[not(...)]`` query. All of it is one union, one libxml2 call.
+        """
+        by_name: dict[str, list[str]] = {}
+        queries: list[str] = []
+        for pattern, tests in rules:
+            passing = _passing(tests)
+            branches = [b.strip() for b in split_top_level(pattern, "|")]
+            if all(_ONE_STEP.match(b) and len(split_top_level(b, "/")) == 1 for b in branches):
+                for branch in branches:
+                    name = branch.split("[", 1)[0]
+                    by_name.setdefault(name, []).append(f"(self::{branch} and not({passing}))")
+            else:
+                queries.append(f"({context_expression(pattern)})[not({passing})]")
+        # /descendant::x[p] walks once; //x[p] builds a node-set per parent in libxml2.
+        walks = [f"/descendant::{name}[{' or '.join(tests)}]" for name, tests in by_name.items()]
+        return " | ".join(walks + queries) or None
 
     def prepare_fallback(self, expr: CompiledXPath) -> None:
         """Parse ``expr`` with elementpath's XPath 1 parser (once) for off-element nodes."""
@@ -258,3 +300,10 @@ def _as_variable(result: object) -> object:
             "when the let is a union of location paths (e.g. 'a/@b | //c/text()')"
         )
     return result
+
+
+def _passing(tests: tuple[tuple[str, bool], ...] | list[tuple[str, bool]]) -> str:
+    """The condition under which no assert and no report of a rule fires."""
+    return " and ".join(
+        f"not({test})" if is_report else f"boolean({test})" for test, is_report in tests
+    )

@@ -92,6 +92,16 @@ class ElementpathBinding:
         """elementpath's cost is in evaluating tokens, not in calls: no combining."""
         return None
 
+    def failing_nodes(self, pattern: str, tests: list[tuple[str, bool]]) -> str | None:
+        """No single-call shortcut: contexts are partly selected by libxml2 (see above)."""
+        return None
+
+    def any_failing(
+        self, rules: list[tuple[str, tuple[tuple[str, bool], ...]]]
+    ) -> str | None:
+        """No whole-schema screen either."""
+        return None
+
     def open(self, tree: etree._ElementTree) -> ElementpathDocument:
         """Start on one document; its node tree is built once, when first needed."""
         return ElementpathDocument(tree, self._namespaces)

@@ -117,6 +117,23 @@ class Binding(Protocol):
                 for one at schema, phase or pattern level.
         """
 
+    def failing_nodes(self, pattern: str, tests: list[tuple[str, bool]]) -> str | None:
+        """One expression selecting the context nodes on which any test fires, or None.
+
+        ``tests`` are (test, is_report) pairs. Used for rules whose tests depend only on the
+        context node, so that valid documents cost one engine call per rule.
+        """
+        ...
+
+    def any_failing(
+        self, rules: list[tuple[str, tuple[tuple[str, bool], ...]]]
+    ) -> str | None:
+        """One expression selecting the nodes on which any of ``rules`` fires, or None.
+
+        ``rules`` are (context pattern, tests) pairs as given to :meth:`failing_nodes`.
+        """
+        ...
+
     def combine_tests(self, sources: list[str]) -> str | None:
         """One string expression whose n-th character is ``1`` when test n is true.
 
