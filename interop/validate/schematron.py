@@ -53,6 +53,7 @@ class Schematron:
         lets: tuple[CompiledLet, ...],
         patterns: tuple[CompiledPattern, ...],
         prefixes: dict[str, str],
+        *,
         screen: CompiledXPath | None = None,
     ) -> None:
         self.path = path
@@ -206,7 +207,7 @@ def compile_schematron(path: Path, *, phase: str | None = None) -> Schematron:
     for prefix, uri in model.namespaces.items():
         prefixes.setdefault(uri, prefix)
     screen = compile_screen(binding, patterns, lets)
-    return Schematron(Path(path), binding, lets, patterns, prefixes, screen)
+    return Schematron(Path(path), binding, lets, patterns, prefixes, screen=screen)
 
 
 def _bind_global(doc: DocumentXPath, lets: tuple[CompiledLet, ...], base: Variables) -> Variables:

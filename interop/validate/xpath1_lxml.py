@@ -112,7 +112,7 @@ class XPath1Binding:
         Only for element contexts whose tests do not use ``position()`` or ``last()`` (inside
         a predicate they would count the context nodes, not mean what the rule meant).
         """
-        if any(_POSITIONAL.search(test) for test, _ in tests) or "/" == pattern.strip():
+        if any(_POSITIONAL.search(test) for test, _ in tests) or pattern.strip() == "/":
             return None
         try:
             context = context_expression(pattern)
