@@ -59,7 +59,8 @@ def validate_all(
     validator.prepare()  # schema and rule errors surface once, before any work starts
     if jobs <= 1 or len(files) < _PARALLEL_THRESHOLD or STDIN in files:
         return list(_serial(validator, files, on_done))
-    return list(_parallel(settings, files, jobs, on_done))
+    validator.warm_up()  # forked workers inherit the compiled schemas and rules
+    return list(_parallel(validator, files, jobs, on_done))
 
 
 def _serial(
@@ -72,18 +73,19 @@ def _serial(
 
 
 def _parallel(
-    settings: ValidationSettings,
+    validator: Validator,
     files: Sequence[str],
     jobs: int,
     on_done: Callable[[int], None] | None,
 ) -> Iterator[FileReport]:
-    # fork shares the already imported modules; workers compile schemas once each.
+    # fork shares the imported modules and compiled schemas; with spawn, each worker
+    # compiles its own on first use.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     size = _chunk_size(len(files), jobs)
     chunks = [list(files[i : i + size]) for i in range(0, len(files), size)]
     with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init, initargs=(settings,)
+        jobs, mp_context=context, initializer=_init, initargs=(validator.settings,)
     ) as pool:
         for reports in pool.map(_check_chunk, chunks):
             yield from reports

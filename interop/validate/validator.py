@@ -48,6 +48,19 @@ class Validator:
         for path in self.settings.rules:
             _rules(path)
 
+    def warm_up(self) -> None:
+        """Compile every schema and rules file this validator may need, now.
+
+        Called before forking workers, so that they inherit compiled schemas instead of each
+        compiling its own.
+        """
+        self.prepare()
+        if self.settings.schema is None:
+            for found in registry().formats:
+                compile_schema(found.schema, xsd_dir() / "catalog.xml")
+                for path in found.rules:
+                    _rules(path)
+
     def check_file(self, path: str) -> FileReport:
         """Validate the file at ``path`` (``-`` reads standard input)."""
         try:

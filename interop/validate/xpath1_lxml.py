@@ -120,9 +120,7 @@ class XPath1Binding:
             return None
         return f"({context})[not({_passing(tests)})]"
 
-    def any_failing(
-        self, rules: list[tuple[str, tuple[tuple[str, bool], ...]]]
-    ) -> str | None:
+    def any_failing(self, rules: list[tuple[str, tuple[tuple[str, bool], ...]]]) -> str | None:
         """Rules on the same element name share one walk of the document.
 
         A context branch that is one step (``c:text[@origin = 'machine']``) becomes a

@@ -96,9 +96,7 @@ class ElementpathBinding:
         """No single-call shortcut: contexts are partly selected by libxml2 (see above)."""
         return None
 
-    def any_failing(
-        self, rules: list[tuple[str, tuple[tuple[str, bool], ...]]]
-    ) -> str | None:
+    def any_failing(self, rules: list[tuple[str, tuple[tuple[str, bool], ...]]]) -> str | None:
         """No whole-schema screen either."""
         return None
 

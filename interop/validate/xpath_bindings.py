@@ -125,9 +125,7 @@ class Binding(Protocol):
         """
         ...
 
-    def any_failing(
-        self, rules: list[tuple[str, tuple[tuple[str, bool], ...]]]
-    ) -> str | None:
+    def any_failing(self, rules: list[tuple[str, tuple[tuple[str, bool], ...]]]) -> str | None:
         """One expression selecting the nodes on which any of ``rules`` fires, or None.
 
         ``rules`` are (context pattern, tests) pairs as given to :meth:`failing_nodes`.
