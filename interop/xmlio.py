@@ -151,7 +151,8 @@ def parse_file(
         data = sys.stdin.buffer.read(limits.max_bytes + 1)
         return parse_bytes(data, name, limits=limits)
     data = read_capped(Path(path), limits.max_bytes)
-    base_url = Path(path).resolve().as_uri()
+    # Only schemas resolve relative references (imports); documents need no base URL.
+    base_url = Path(path).resolve().as_uri() if resolver is not None else None
     return parse_bytes(data, name, limits=limits, base_url=base_url, resolver=resolver)
 
 

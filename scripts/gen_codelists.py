@@ -375,11 +375,23 @@ LEGAL_LISTS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
                 "European Convention on Mutual Assistance in Criminal Matters (CETS 030)",
             ),
             ("coe-extradition-convention-1957", "European Convention on Extradition (CETS 024)"),
-            ("coe-mla-second-protocol-2001", "Second Additional Protocol to the European Convention on Mutual Assistance in Criminal Matters (CETS 182)"),
+            (
+                "coe-mla-second-protocol-2001",
+                "Second Additional Protocol to the European Convention on Mutual Assistance in Criminal Matters (CETS 182)",
+            ),
             ("coe-cybercrime-convention-2001", "Convention on Cybercrime (CETS 185)"),
-            ("eu-no-is-surrender-agreement-2006", "Agreement between the EU and Iceland and Norway on the surrender procedure (2006)"),
-            ("eu-uk-tca-2020", "EU-UK Trade and Cooperation Agreement, Part Three (law enforcement and judicial cooperation)"),
-            ("sis-regulation-2018-1862", "Regulation (EU) 2018/1862 on the Schengen Information System (police and judicial cooperation)"),
+            (
+                "eu-no-is-surrender-agreement-2006",
+                "Agreement between the EU and Iceland and Norway on the surrender procedure (2006)",
+            ),
+            (
+                "eu-uk-tca-2020",
+                "EU-UK Trade and Cooperation Agreement, Part Three (law enforcement and judicial cooperation)",
+            ),
+            (
+                "sis-regulation-2018-1862",
+                "Regulation (EU) 2018/1862 on the Schengen Information System (police and judicial cooperation)",
+            ),
             ("un-untoc-2000", "United Nations Convention against Transnational Organized Crime"),
             ("un-uncac-2003", "United Nations Convention against Corruption"),
             (

@@ -28,7 +28,9 @@ def _per_call(function: object, *args: object, **variables: object) -> float:
     return (time.perf_counter() - start) / REPEAT
 
 
-def _rule_variables(lets: object, node: etree._Element, namespaces: dict[str, str]) -> dict[str, object]:
+def _rule_variables(
+    lets: object, node: etree._Element, namespaces: dict[str, str]
+) -> dict[str, object]:
     values: dict[str, object] = {}
     for let in lets:  # type: ignore[attr-defined]
         values[let.name] = etree.XPath(let.value, namespaces=namespaces)(node, **values)

@@ -60,6 +60,7 @@ class Schematron:
         # One query for all screenable rules: on a valid document it finds nothing, and
         # those rules need no further call (see schematron_compile.compile_screen).
         self._screen = screen
+        self._screened = frozenset(i for i, p in enumerate(patterns) if screenable(p))
         self.query_binding = binding.name
         self._binding = binding
         self._lets = lets
@@ -82,7 +83,7 @@ class Schematron:
             except EvaluationError as exc:
                 run.failed(doc.document, (p_index, 0, 0), "schematron", exc)
                 continue
-            if screened_clean and screenable(pattern):
+            if screened_clean and p_index in self._screened:
                 continue
             if len(pattern.rules) == 1 and pattern.rules[0].failing is not None:
                 # No later rule competes for the nodes, so only failing ones need a look.

@@ -43,6 +43,7 @@ _WRAPPERS: dict[Kind, str] = {
 }
 # One step with a name test (or *) and optional predicates: c:text, c:text[@x = 'y'], *[a].
 _ONE_STEP = re.compile(r"^(?:[\w.\-]+:)?(?:[\w.\-]+|\*)(?:\[.*\])?$", re.DOTALL)
+_NUMBER = re.compile(r"^[\d.\s+\-*()]+$")
 _POSITIONAL = re.compile(r"\b(?:position|last)\s*\(")
 # libxml2 reports these only when evaluating; a dry run at compile time turns them into errors.
 _STATIC_ERRORS = frozenset(
@@ -132,13 +133,12 @@ class XPath1Binding:
         for pattern, tests in rules:
             passing = _passing(tests)
             branches = [b.strip() for b in split_top_level(pattern, "|")]
-            if all(_ONE_STEP.match(b) and len(split_top_level(b, "/")) == 1 for b in branches):
-                for branch in branches:
-                    name = branch.split("[", 1)[0]
-                    by_name.setdefault(name, []).append(f"(self::{branch} and not({passing}))")
+            steps = [_step_condition(b) for b in branches]
+            if all(step is not None for step in steps):
+                for name, condition in filter(None, steps):
+                    by_name.setdefault(name, []).append(f"({condition} and not({passing}))")
             else:
                 queries.append(f"({context_expression(pattern)})[not({passing})]")
-        # /descendant::x[p] walks once; //x[p] builds a node-set per parent in libxml2.
         walks = [f"/descendant::{name}[{' or '.join(tests)}]" for name, tests in by_name.items()]
         return " | ".join(walks + queries) or None
 
@@ -300,8 +300,46 @@ def _as_variable(result: object) -> object:
     return result
 
 
+def _step_condition(branch: str) -> tuple[str, str] | None:
+    """Split one step ``name[p1][p2]`` into its name test and a condition on that node.
+
+    On the node itself the predicates are plain conditions (``self::name[...]`` would make
+    libxml2 build a node-set per node). None when ``branch`` is more than one step or has a
+    positional predicate (``c:text[1]`` counts siblings, which a condition cannot).
+    """
+    if not _ONE_STEP.match(branch) or len(split_top_level(branch, "/")) != 1:
+        return None
+    name, _, rest = branch.partition("[")
+    if not rest:
+        return name, "true()"
+    conditions = _predicates("[" + rest)
+    if conditions is None or any(_POSITIONAL.search(c) or _NUMBER.match(c) for c in conditions):
+        return None
+    return name, " and ".join(f"({c})" for c in conditions)
+
+
+def _predicates(text: str) -> list[str] | None:
+    """The contents of ``[a][b]...``, or None if ``text`` is not just a row of predicates."""
+    found: list[str] = []
+    depth, start, quote = 0, 0, ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "[":
+            depth += 1
+            if depth == 1:
+                start = index + 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                found.append(text[start:index].strip())
+        elif depth == 0 and not char.isspace():
+            return None
+    return found if depth == 0 and not quote else None
+
+
 def _passing(tests: tuple[tuple[str, bool], ...] | list[tuple[str, bool]]) -> str:
     """The condition under which no assert and no report of a rule fires."""
-    return " and ".join(
-        f"not({test})" if is_report else f"boolean({test})" for test, is_report in tests
-    )
+    return " and ".join(f"not({test})" if is_report else f"({test})" for test, is_report in tests)
