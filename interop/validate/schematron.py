@@ -85,13 +85,13 @@ class Schematron:
                 continue
             if screened_clean and p_index in self._screened:
                 continue
-            if len(pattern.rules) == 1 and pattern.rules[0].failing is not None:
-                # No later rule competes for the nodes, so only failing ones need a look.
-                run.failing(pattern.rules[0], pattern_vars, (p_index, 0))
+            if len(pattern.rules) == 1:
+                # No later rule competes for the nodes.
+                run.rule(pattern.rules[0], pattern_vars, (p_index, 0))
                 continue
             seen: set[Hashable] = set()
             for r_index, rule in enumerate(pattern.rules):
-                run.rule(rule, pattern_vars, seen, (p_index, r_index))
+                run.rule(rule, pattern_vars, (p_index, r_index), seen)
         return run.findings()
 
 
@@ -110,30 +110,29 @@ class _Run:
         return [hit[4] for hit in self._hits]
 
     def rule(
-        self, rule: CompiledRule, variables: Variables, seen: set[Hashable], where: tuple[int, int]
+        self,
+        rule: CompiledRule,
+        variables: Variables,
+        where: tuple[int, int],
+        seen: set[Hashable] | None = None,
     ) -> None:
-        """Apply one rule to every node its context selects that no earlier rule took."""
-        try:
-            nodes = self.doc.contexts(rule.context, variables)
-        except EvaluationError as exc:
-            self.failed(self.doc.document, (*where, 0), rule.rule_id, exc)
-            return
-        for node in nodes:
-            key = self.doc.identity(node)
-            if key in seen:  # an earlier rule of this pattern already handled this node
-                continue
-            seen.add(key)
-            self._check_node(rule, node, variables, where)
+        """Apply one rule to the nodes its context selects that no earlier rule took.
 
-    def failing(self, rule: CompiledRule, variables: Variables, where: tuple[int, int]) -> None:
-        """Apply a rule through its one-call query: only nodes where a test fires come back."""
-        assert rule.failing is not None
+        Without ``seen`` (a pattern with this one rule) the rule's one-call query is used when
+        it has one: only nodes on which a test fires come back.
+        """
+        query = rule.failing if seen is None and rule.failing is not None else rule.context
         try:
-            nodes = self.doc.contexts(rule.failing, variables)
+            nodes = self.doc.contexts(query, variables)
         except EvaluationError as exc:
             self.failed(self.doc.document, (*where, 0), rule.rule_id, exc)
             return
         for node in nodes:
+            if seen is not None:
+                key = self.doc.identity(node)
+                if key in seen:  # an earlier rule of this pattern already handled this node
+                    continue
+                seen.add(key)
             self._check_node(rule, node, variables, where)
 
     def _check_node(
