@@ -203,6 +203,11 @@ def main() -> NoReturn:
     except click.exceptions.Abort:
         click.echo("interop: aborted", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        # One line, like every other error; the help is one option away.
+        command = exc.ctx.command_path if exc.ctx else "interop"
+        click.echo(f"interop: error: {exc.format_message()} (see '{command} --help')", err=True)
+        sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -173,3 +173,20 @@ def test_starting_the_cli_imports_no_xml_machinery() -> None:
 def test_help(name: str) -> None:
     done = run_cli(*name.split())
     assert done.returncode == 0 and "Usage" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--schema", "missing.xsd", "doc.xml"],
+        ["validate"],
+        ["validate", "--format", "yaml", "doc.xml"],
+        ["no-such-command"],
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args: list[str]) -> None:
+    done = run_cli(*args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert done.stderr.startswith("interop: error: ") and "--help" in done.stderr

@@ -122,7 +122,7 @@ def test_text_prints_one_line_per_finding_then_the_summary() -> None:
         "cases/bad one.xml: error: [REQ-003] Court is missing again.",
         "broken.xml:3:1: error: [xml:syntax] Premature end of data.",
         f"{UNICODE_NAME}:2:1: warning: [REQ-010] Odd date.",
-        "4 files checked: 2 valid, 2 invalid (4 errors, 2 warnings)",
+        "4 files checked: 2 valid, 1 invalid, 1 unreadable (4 errors, 2 warnings)",
     ]
 
 
@@ -140,8 +140,8 @@ def test_text_names_clean_files_only_when_all_are_valid() -> None:
     [
         ((VALID,), "1 file checked: 1 valid, 0 invalid (0 errors, 0 warnings)"),
         ((VALID, WARNED), "2 files checked: 2 valid, 0 invalid (0 errors, 1 warning)"),
-        ((UNREADABLE,), "1 file checked: 0 valid, 1 invalid (1 error, 0 warnings)"),
-        (RUN, "4 files checked: 2 valid, 2 invalid (4 errors, 2 warnings)"),
+        ((UNREADABLE,), "1 file checked: 0 valid, 0 invalid, 1 unreadable (1 error, 0 warnings)"),
+        (RUN, "4 files checked: 2 valid, 1 invalid, 1 unreadable (4 errors, 2 warnings)"),
         ((), "0 files checked: 0 valid, 0 invalid (0 errors, 0 warnings)"),
     ],
 )
@@ -159,7 +159,7 @@ def test_text_with_color_paints_severities_and_summary() -> None:
     assert ": \x1b[31merror\x1b[0m: [REQ-003]" in out
     assert ": \x1b[33mwarning\x1b[0m: [REQ-010]" in out
     assert out.endswith(
-        "\x1b[31m4 files checked: 2 valid, 2 invalid (4 errors, 2 warnings)\x1b[0m\n"
+        "\x1b[31m4 files checked: 2 valid, 1 invalid, 1 unreadable (4 errors, 2 warnings)\x1b[0m\n"
     )
 
 

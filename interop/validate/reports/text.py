@@ -70,12 +70,21 @@ def format_finding(path: str, finding: Finding, *, color: bool = False) -> str:
 
 
 def summary(reports: Sequence[FileReport]) -> str:
-    """Summarise a run, e.g. ``3 files checked: 2 valid, 1 invalid (4 errors, 1 warning)``."""
+    """Summarise a run, e.g. ``3 files checked: 2 valid, 1 invalid (4 errors, 1 warning)``.
+
+    Files that could not be read are counted apart (``, 1 unreadable``), since they were not
+    checked against anything.
+    """
     valid = sum(1 for report in reports if report.valid)
+    unreadable = sum(1 for report in reports if not report.readable)
     errors = sum(report.errors for report in reports)
     warnings = sum(report.warnings for report in reports)
+    invalid = len(reports) - valid - unreadable
+    counts = f"{valid} valid, {invalid} invalid" + (
+        f", {unreadable} unreadable" if unreadable else ""
+    )
     return (
-        f"{_plural(len(reports), 'file')} checked: {valid} valid, {len(reports) - valid} invalid"
+        f"{_plural(len(reports), 'file')} checked: {counts}"
         f" ({_plural(errors, 'error')}, {_plural(warnings, 'warning')})"
     )
 
