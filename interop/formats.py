@@ -8,7 +8,7 @@ schema's global elements are the document types, and each family's business rule
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
@@ -55,14 +55,15 @@ class Registry:
 
     formats: tuple[DocumentFormat, ...]
     prefixes: dict[str, str]  # namespace -> prefix
+    by_tag: dict[str, DocumentFormat] = field(default_factory=dict)  # "{ns}root" -> format
+
+    def __post_init__(self) -> None:
+        self.by_tag.update({f"{{{f.namespace}}}{f.root}": f for f in self.formats})
 
     def detect(self, tree: etree._ElementTree) -> DocumentFormat | None:
         """The document type of a parsed document, from its root element's name."""
-        qname = etree.QName(tree.getroot())
-        return self._by_root().get((qname.namespace or "", qname.localname))
-
-    def _by_root(self) -> dict[tuple[str, str], DocumentFormat]:
-        return {(f.namespace, f.root): f for f in self.formats}
+        tag = tree.getroot().tag
+        return self.by_tag.get(tag) if isinstance(tag, str) else None
 
     def by_name(self, name: str) -> DocumentFormat | None:
         return next((f for f in self.formats if f.name == name), None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 import tempfile
 import threading
@@ -160,9 +161,13 @@ def read_capped(path: Path, max_bytes: int) -> bytes:
     """Read a regular file, refusing more than ``max_bytes`` without reading it all."""
     name = str(path)
     try:
+        # Checked before opening: opening a FIFO or a device could block or never end.
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(mode):
+            raise UnreadableInput(name, "not a regular file (a pipe, socket or device)")
         with path.open("rb") as handle:
-            if not os.path.isfile(handle.name):  # noqa: PTH113 - checks the opened name
-                raise UnreadableInput(name, "not a regular file")
             return handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise UnreadableInput(name, "no such file") from None

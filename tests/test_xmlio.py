@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -100,6 +101,13 @@ def test_missing_file_and_directory_are_reported(tmp_path: Path) -> None:
         parse_file(tmp_path / "nope.xml")
     with pytest.raises(UnreadableInput, match="directory"):
         parse_file(tmp_path)
+
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)
+    with pytest.raises(UnreadableInput, match="not a regular file"):
+        parse_file(fifo)
 
 
 def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:

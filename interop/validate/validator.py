@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from interop.errors import UnreadableInput
-from interop.formats import registry
+from interop.formats import DocumentFormat, registry
 from interop.resources import xsd_dir
 from interop.validate.findings import FileReport, Finding, Severity
 from interop.validate.schematron import Schematron, compile_schematron
@@ -35,16 +35,27 @@ class ValidationSettings:
     limits: Limits = DEFAULT_LIMITS
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What one kind of document is checked against, compiled."""
+
+    label: str
+    schema: etree.XMLSchema
+    rules: tuple[Schematron, ...]
+    prefixes: dict[str, str] | None  # None: the document's own prefixes (generic mode)
+
+
 class Validator:
     """Validates documents; schemas and rules are compiled on first use and then reused."""
 
     def __init__(self, settings: ValidationSettings) -> None:
         self.settings = settings
+        self._plans: dict[str, _Plan] = {}
 
     def prepare(self) -> None:
         """Compile the schema and rules given explicitly, so that their errors come first."""
         if self.settings.schema is not None:
-            compile_schema(self.settings.schema, self.settings.catalog)
+            self._generic_plan()
         for path in self.settings.rules:
             _rules(path)
 
@@ -57,9 +68,7 @@ class Validator:
         self.prepare()
         if self.settings.schema is None:
             for found in registry().formats:
-                compile_schema(found.schema, xsd_dir() / "catalog.xml")
-                for path in found.rules:
-                    _rules(path)
+                self._bundled_plan(found)
 
     def check_file(self, path: str) -> FileReport:
         """Validate the file at ``path`` (``-`` reads standard input)."""
@@ -80,22 +89,35 @@ class Validator:
     def check_tree(self, tree: etree._ElementTree, name: str) -> FileReport:
         """Validate an already parsed document."""
         if self.settings.schema is not None:
-            # Generic mode stands on its own: it never loads the bundled formats.
-            schema = compile_schema(self.settings.schema, self.settings.catalog)
-            label = self.settings.schema.name
-            rule_files: tuple[Path, ...] = ()
-            prefixes = _own_prefixes(tree)
+            plan = self._generic_plan()
         else:
             found = registry().detect(tree)
             if found is None:
                 return _unknown_format(tree, name)
+            plan = self._bundled_plan(found)
+        prefixes = plan.prefixes if plan.prefixes is not None else _own_prefixes(tree)
+        findings = xsd_findings(plan.schema, tree, prefixes)
+        for rules in plan.rules:
+            findings.extend(rules.validate(tree))
+        return FileReport(name, plan.label, tuple(findings))
+
+    def _bundled_plan(self, found: DocumentFormat) -> _Plan:
+        plan = self._plans.get(found.name)
+        if plan is None:
             schema = compile_schema(found.schema, xsd_dir() / "catalog.xml")
-            label, rule_files = found.name, found.rules
-            prefixes = registry().prefixes
-        findings = xsd_findings(schema, tree, prefixes)
-        for path in rule_files + self.settings.rules:
-            findings.extend(_rules(path).validate(tree))
-        return FileReport(name, label, tuple(findings))
+            rules = tuple(_rules(p) for p in found.rules + self.settings.rules)
+            plan = self._plans[found.name] = _Plan(found.name, schema, rules, registry().prefixes)
+        return plan
+
+    def _generic_plan(self) -> _Plan:
+        # Generic mode stands on its own: it never loads the bundled formats.
+        plan = self._plans.get("")
+        if plan is None:
+            assert self.settings.schema is not None
+            schema = compile_schema(self.settings.schema, self.settings.catalog)
+            rules = tuple(_rules(p) for p in self.settings.rules)
+            plan = self._plans[""] = _Plan(self.settings.schema.name, schema, rules, None)
+        return plan
 
 
 @lru_cache(maxsize=32)
