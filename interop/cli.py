@@ -154,6 +154,65 @@ def formats(fmt: str) -> None:
         click.echo(f"{f.name:<{width}}  {f.namespace:<28}  {f.version:<5}  {f.root}")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--from", "source", metavar="NAME", help="Format of the inputs (see --list).")
+@click.option("--to", "target", metavar="NAME", help="Format to write (see --list).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (one input).")
+@click.option(
+    "--out-dir", type=click.Path(file_okay=False), help="Folder for the outputs (batches)."
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when anything was not carried over.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON report here.")
+@click.option("--list", "list_formats", is_flag=True, help="List the formats and exit.")
+@click.option(
+    "--max-size",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Largest accepted input, in MB.",
+)
+@click.option("--progress/--no-progress", default=None, help="Progress bar [on a terminal].")
+def convert(
+    paths: tuple[str, ...],
+    source: str | None,
+    target: str | None,
+    output: str | None,
+    out_dir: str | None,
+    strict: bool,
+    report: str | None,
+    list_formats: bool,
+    max_size: int,
+    progress: bool | None,
+) -> None:
+    """Convert documents between national formats and the common formats.
+
+    Every conversion reports what it could not carry over; output is validated before it is
+    written and never written when invalid. Exit status: 0 done, 1 invalid output (or anything
+    lost, with --strict), 2 unreadable input or bad usage.
+    """
+    from interop.convert import batch
+
+    if list_formats:
+        click.echo(batch.format_table())
+        return
+    if not source or not target or not paths:
+        raise click.UsageError("give FILE..., --from NAME and --to NAME (or --list)")
+    plan = batch.plan(
+        paths, source, target, output=output, out_dir=out_dir, max_bytes=max_size * 1024 * 1024
+    )
+    show_progress = progress if progress is not None else _is_tty(sys.stderr)
+    with _progress_bar(len(plan.jobs), show_progress and len(plan.jobs) > 1) as advance:
+        results = batch.run(plan, advance)
+    for line in batch.summary_lines(results):
+        click.echo(line, err=True)
+    if report is not None:
+        from interop import xmlio
+
+        xmlio.write_atomic(report, batch.json_report(results).encode("utf-8"))
+    sys.exit(batch.exit_code(results, strict=strict))
+
+
 def _emit(fmt: str, reports: list[FileReport], output: str | None, fail_on: Severity) -> None:
     from interop import xmlio
     from interop.validate.reports import write_report

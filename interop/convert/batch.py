@@ -1,0 +1,175 @@
+"""Many files through one conversion: plan the outputs, run, summarise, report, exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from interop.convert import registry
+from interop.convert.pipeline import FileConversion, Pipeline
+from interop.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One input and where its output goes (None: to standard output)."""
+
+    source: str
+    output: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A conversion of many files, checked before anything is read."""
+
+    pipeline: Pipeline
+    jobs: tuple[Job, ...]
+
+
+def format_table() -> str:
+    """``interop convert --list``: name, version, directions, document types."""
+    rows = []
+    for name in registry.names():
+        converter = registry.get(name)
+        ways = "both" if len(converter.directions) == 2 else next(iter(converter.directions))
+        types = ", ".join(converter.document_types)
+        rows.append(f"{name:<16} {converter.version:<8} {ways:<12} {types}")
+    return "\n".join([f"{'NAME':<16} {'VERSION':<8} {'DIRECTION':<12} DOCUMENT TYPES", *rows])
+
+
+def plan(
+    paths: Sequence[str],
+    source: str,
+    target: str,
+    *,
+    output: str | None,
+    out_dir: str | None,
+    max_bytes: int,
+) -> Plan:
+    """Check the options and decide every output path.
+
+    Raises:
+        UsageError: unknown formats, -o with several inputs, or an output over an input.
+    """
+    pipeline = Pipeline(registry.get(source), registry.get(target), max_bytes)
+    inputs = _expand(paths, getattr(pipeline.source, "extensions", (".xml",)))
+    if output and out_dir:
+        raise UsageError("give either -o or --out-dir, not both")
+    if output and len(inputs) > 1:
+        raise UsageError(f"-o takes one input, not {len(inputs)}; use --out-dir for batches")
+    if not output and not out_dir and len(inputs) > 1:
+        raise UsageError("several inputs need --out-dir")
+    suffix = getattr(pipeline.target, "extension", ".xml")
+    jobs = tuple(
+        Job(p, Path(output) if output else _in_dir(out_dir, p, suffix) if out_dir else None)
+        for p in inputs
+    )
+    _refuse_overwriting_inputs(jobs)
+    return Plan(pipeline, jobs)
+
+
+def run(plan: Plan, on_done: Callable[[int], None] | None = None) -> list[FileConversion]:
+    """Convert every file; one bad file does not stop the others."""
+    results = []
+    for job in plan.jobs:
+        result = plan.pipeline.convert(job.source, job.output)
+        if job.output is None and result.data is not None and not result.output_invalid:
+            sys.stdout.buffer.write(result.data)
+        results.append(result)
+        if on_done:
+            on_done(1)
+    return results
+
+
+def summary_lines(results: Sequence[FileConversion]) -> list[str]:
+    """One line per file, then each thing not carried over, for a person to read."""
+    lines = []
+    for result in results:
+        if result.error:
+            lines.append(f"{result.source}: error: {result.error}")
+            continue
+        for finding in result.findings:
+            where = f":{finding.line}" if finding.line else ""
+            lines.append(
+                f"{result.source}{where}: output {finding.severity}:"
+                f" [{finding.rule}] {finding.message}"
+            )
+        status = (
+            "not written (invalid output)"
+            if result.output_invalid
+            else f"-> {result.output or 'stdout'}"
+        )
+        lost = len(result.loss.entries)
+        lines.append(f"{result.source}: {status}; {lost} item{'s' * (lost != 1)} not carried over")
+        lines.extend(
+            f"  {e.kind}: {e.path} {e.preview!r} {e.reason}".rstrip() for e in result.loss.entries
+        )
+    return lines
+
+
+def json_report(results: Sequence[FileConversion]) -> str:
+    """The whole run as one JSON object."""
+    files = [
+        {
+            "source": r.source,
+            "output": r.output,
+            "error": r.error,
+            "valid": not r.output_invalid and not r.error,
+            "loss": r.loss.to_json(),
+            "findings": [
+                {"severity": f.severity.value, "rule": f.rule, "message": f.message, "line": f.line}
+                for f in r.findings
+            ],
+        }
+        for r in results
+    ]
+    summary = {
+        "files": len(results),
+        "written": sum(1 for r in results if r.output),
+        "unreadable": sum(1 for r in results if r.error),
+        "invalid": sum(1 for r in results if r.output_invalid),
+        "lossless": sum(1 for r in results if not r.error and r.loss.lossless),
+    }
+    return json.dumps({"summary": summary, "files": files}, ensure_ascii=False, indent=2) + "\n"
+
+
+def exit_code(results: Sequence[FileConversion], *, strict: bool) -> int:
+    """2 unreadable input, 1 invalid output (or any loss with ``strict``), else 0."""
+    if any(r.error for r in results):
+        return 2
+    if any(r.output_invalid for r in results):
+        return 1
+    return 1 if strict and any(not r.loss.lossless for r in results) else 0
+
+
+def _expand(paths: Sequence[str], extensions: tuple[str, ...]) -> list[str]:
+    found: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in extensions
+            )
+        else:
+            found.append(given)
+    return found
+
+
+def _in_dir(out_dir: str, source: str, suffix: str) -> Path:
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (Path(source).stem + suffix)
+
+
+def _refuse_overwriting_inputs(jobs: tuple[Job, ...]) -> None:
+    inputs = {Path(j.source).resolve() for j in jobs}
+    outputs = [j.output.resolve() for j in jobs if j.output is not None]
+    if inputs & set(outputs):
+        raise UsageError("an output would overwrite an input; choose another -o or --out-dir")
+    if len(outputs) != len(set(outputs)):
+        raise UsageError("two inputs would write the same output file; rename one of them")

@@ -1,0 +1,1 @@
+"""Declarative mappings: a TOML spec pairs national paths with common paths, both ways."""

@@ -1,0 +1,99 @@
+"""Convert one file: read, convert, validate the output, write it only when it is valid.
+
+The order is fixed here so that no converter can skip a step: the common side is validated
+with our validator, the national side with the converter's own check where it has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from interop.convert.converter import Converter, Direction
+from interop.convert.loss import LossReport
+from interop.errors import UnreadableInput, UsageError
+from interop.validate.findings import Finding, Severity
+from interop.validate.validator import ValidationSettings, Validator
+from interop.xmlio import read_capped, write_atomic
+
+# A converter may offer this to check what it wrote (e.g. against the national XSD).
+OutputCheck = Callable[[bytes], list[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class FileConversion:
+    """What happened to one input file.
+
+    Attributes:
+        source: the input path.
+        output: where the result was written, or None when nothing was written.
+        loss: everything not carried over, both steps together.
+        findings: validation findings on the output (any error keeps it from being written).
+        error: why the input could not be read, if it could not.
+        data: the converted bytes, when conversion got that far.
+    """
+
+    source: str
+    output: str | None
+    loss: LossReport = field(default_factory=LossReport)
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None
+    data: bytes | None = None
+
+    @property
+    def unreadable(self) -> bool:
+        return self.error is not None
+
+    @property
+    def output_invalid(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+class Pipeline:
+    """Converts files from one format to another through the common formats."""
+
+    def __init__(self, source: Converter, target: Converter, max_bytes: int) -> None:
+        _require(source, Direction.TO_COMMON)
+        _require(target, Direction.FROM_COMMON)
+        self.source = source
+        self.target = target
+        self.max_bytes = max_bytes
+        self._validator = Validator(ValidationSettings())
+
+    def convert(self, path: str, output: Path | None) -> FileConversion:
+        """Convert ``path``; write to ``output`` (None: only check) when the result is valid."""
+        try:
+            data = read_capped(Path(path), self.max_bytes)
+            to_common = self.source.to_common(data, path)
+            findings = list(self._validator.check_tree(to_common.document, path).findings)
+            loss = list(to_common.loss.entries)
+            result_bytes = None
+            if not _has_errors(findings):
+                from_common = self.target.from_common(to_common.document)
+                loss.extend(from_common.loss.entries)
+                result_bytes = from_common.data
+                findings.extend(self._check_output(from_common.data))
+        except (UnreadableInput, UsageError) as exc:
+            # One bad file does not stop a batch; it is reported with its reason.
+            return FileConversion(path, None, error=str(exc))
+        report = LossReport(tuple(loss))
+        if output is None or result_bytes is None or _has_errors(findings):
+            return FileConversion(path, None, report, tuple(findings), data=result_bytes)
+        write_atomic(output, result_bytes)
+        return FileConversion(path, str(output), report, tuple(findings), data=result_bytes)
+
+    def _check_output(self, data: bytes) -> list[Finding]:
+        check: OutputCheck | None = getattr(self.target, "check_output", None)
+        return check(data) if check is not None else []
+
+
+def _require(converter: Converter, direction: Direction) -> None:
+    if direction not in converter.directions:
+        can = "written" if direction is Direction.TO_COMMON else "read"
+        cannot = "read" if direction is Direction.TO_COMMON else "written"
+        raise UsageError(f"format {converter.name!r} can only be {can}, not {cannot}")
+
+
+def _has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)

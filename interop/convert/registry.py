@@ -1,0 +1,62 @@
+"""The registry of converters: built-in ones, third-party ones from entry points, specs.
+
+Nothing registers itself at import time. Built-ins are listed here by dotted path and imported
+only when asked for; other packages add converters through the ``interop.converters`` entry
+point group (each entry point names a class or factory that takes no arguments). A name
+ending in ``.toml`` is a mapping spec file: a new format without any Python.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from importlib import import_module
+from importlib.metadata import entry_points
+from typing import Final
+
+from interop.convert.converter import Converter
+from interop.errors import UsageError
+
+ENTRY_POINT_GROUP: Final = "interop.converters"
+COMMON: Final = "common"
+
+BUILTIN: Final = {
+    COMMON: "interop.convert.formats.common:CommonFormat",
+    "csv-evidence": "interop.convert.formats.csv_evidence:CsvEvidence",
+    "csv-recipients": "interop.convert.formats.csv_recipients:CsvRecipients",
+}
+
+
+@lru_cache(maxsize=1)
+def _entry_points() -> dict[str, str]:
+    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def names() -> list[str]:
+    """Every converter name, built-ins first."""
+    return list(BUILTIN) + sorted(n for n in _entry_points() if n not in BUILTIN)
+
+
+@cache
+def get(name: str) -> Converter:
+    """The converter called ``name``.
+
+    Raises:
+        UsageError: no converter has that name (the message lists the known ones), or it
+            cannot be loaded.
+    """
+    if name.endswith(".toml"):
+        from interop.convert.mapping.converter import from_spec_file  # noqa: PLC0415
+
+        return from_spec_file(name)
+    target = BUILTIN.get(name) or _entry_points().get(name)
+    if target is None:
+        raise UsageError(f"unknown format {name!r}; known formats: {', '.join(names())}")
+    module_name, _, attribute = target.partition(":")
+    try:
+        factory = getattr(import_module(module_name), attribute)
+        converter = factory()
+    except (ImportError, AttributeError) as exc:
+        raise UsageError(f"format {name!r} cannot be loaded from {target}: {exc}") from None
+    if not isinstance(converter, Converter):
+        raise UsageError(f"format {name!r} ({target}) is not a converter")
+    return converter
