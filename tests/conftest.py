@@ -10,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# Documents of the common formats; examples/national/ holds national formats and their specs.
+COMMON_EXAMPLE_DIRS = [EXAMPLES / family for family in ("request", "notification", "evidence")]
+COMMON_EXAMPLES = sorted(p for folder in COMMON_EXAMPLE_DIRS for p in folder.rglob("*.xml"))
 CASES = ROOT / "tests" / "cases"
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 

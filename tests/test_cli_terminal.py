@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CASES, EXAMPLES, ROOT
+from tests.conftest import CASES, COMMON_EXAMPLE_DIRS, ROOT
 
 ANSI = "\x1b["
 
@@ -43,7 +43,7 @@ def _invalid_case() -> Path:
 
 
 def test_colour_and_progress_on_a_terminal() -> None:
-    code, screen = _on_terminal("validate", str(EXAMPLES), str(_invalid_case()))
+    code, screen = _on_terminal("validate", *map(str, COMMON_EXAMPLE_DIRS), str(_invalid_case()))
     assert code == 1
     assert ANSI in screen
     assert "validating" in screen  # the progress bar's label

@@ -13,13 +13,13 @@ from lxml import etree, isoschematron
 from interop.formats import registry
 from interop.validate.validator import ValidationSettings, Validator
 from interop.xmlio import parse_file
-from tests.conftest import CASES, EXAMPLES, ROOT
+from tests.conftest import CASES, COMMON_EXAMPLES, ROOT
 
 SCH = "http://purl.oclc.org/dsdl/schematron"
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 RULE_FILES = sorted((ROOT / "xsd" / "rules").glob("*.sch"))
 INVALID = sorted((CASES / "invalid").glob("*.xml"))
-VALID = sorted((CASES / "valid").glob("*.xml")) + sorted(EXAMPLES.rglob("*.xml"))
+VALID = sorted((CASES / "valid").glob("*.xml")) + COMMON_EXAMPLES
 RULE_ID = re.compile(r"^([A-Z]{3}-\d{3})-")
 
 

@@ -17,10 +17,10 @@ from interop.convert.mapping.converter import SpecConverter
 from interop.errors import SchemaError, UnreadableInput
 from interop.validate.validator import ValidationSettings, Validator
 from interop.xmlio import parse_bytes
-from tests.conftest import CASES, run_cli
+from tests.conftest import EXAMPLES, run_cli
 
-SPEC = CASES / "mapping" / "statusmeldung.toml"
-SAMPLE = CASES / "mapping" / "statusmeldung-sample.xml"
+SPEC = EXAMPLES / "national" / "statusmeldung" / "statusmeldung.toml"
+SAMPLE = EXAMPLES / "national" / "statusmeldung" / "statusmeldung-sample.xml"
 S = "urn:example:statusmeldung:1"
 SAMPLE_TEXT = (
     "Die Durchsuchung ist für den 21. Juli 2026 angeordnet; "
