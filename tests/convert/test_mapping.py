@@ -81,6 +81,15 @@ def test_common_content_without_a_national_place_is_reported(converter: SpecConv
     ]
 
 
+def test_national_constants_are_written_and_checked(converter: SpecConverter) -> None:
+    common = converter.to_common(_variant('0815" version="1.0"', '0815" version="2.0"'), "v2.xml")
+    assert (LossKind.UNCONSUMED, "/s:statusmeldung/@version", "2.0") in [
+        (e.kind, e.path, e.preview) for e in common.loss.entries
+    ]
+    back = parse_bytes(converter.from_common(common.document).data, "back")
+    assert back.getroot().get("version") == "1.0"
+
+
 def _variant(old: str, new: str) -> bytes:
     return SAMPLE.read_text("utf-8").replace(old, new, 1).encode("utf-8")
 

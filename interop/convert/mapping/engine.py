@@ -147,11 +147,14 @@ class _Run:
             return
         if rule.join and values:
             values = values[0].split(rule.join) if self.way.to_common else [rule.join.join(values)]
-        if not values and rule.default is not None and self.way.to_common:
-            values = [rule.default]
+        from_default = not values and rule.default is not None
+        if from_default and (self.way.to_common or not self.way.source(rule)):
+            values = [rule.default or ""]  # a default, or a constant of the national side
+        else:
+            from_default = False
         written = 0
         for value in values:
-            if not self.way.to_common and value == rule.default:
+            if not self.way.to_common and not from_default and value == rule.default:
                 written += 1  # the default comes back by itself; writing it would add noise
                 continue
             try:

@@ -28,10 +28,12 @@
       national = "@nr"
       common = "@id"
 
-Other keys of a field: ``default`` (a constant when the source has nothing; nothing is
-written back when the value equals it), ``join`` (a separator: one national value holds
-several common values, e.g. given names), ``when_national`` / ``when_common`` (an XPath
-condition on the source node of that direction).
+Other keys of a field:
+- ``default``: a constant when the source has nothing; nothing is written back when the value
+  equals it. With an empty ``common`` it is a constant of the national side (a code list's
+  version, say): written every time, and checked on reading.
+- ``join``: a separator; one national value holds several common values (given names).
+- ``when_national`` / ``when_common``: an XPath condition on that direction's source node.
 """
 
 from __future__ import annotations
@@ -148,10 +150,10 @@ def _rule(entry: Any, tables: Mapping[str, Mapping[str, str]], where: str) -> Ru
     unknown = set(entry) - _FIELD_KEYS
     if unknown:
         raise SchemaError(f"{where}: unknown keys {sorted(unknown)}; known: {sorted(_FIELD_KEYS)}")
-    if "national" not in entry and "default" not in entry:
-        raise SchemaError(f"{where}: a map entry needs 'national' (or a 'default')")
-    if "common" not in entry:
-        raise SchemaError(f"{where}: a map entry needs 'common'")
+    if not entry.get("national") and not entry.get("common"):
+        raise SchemaError(f"{where}: a map entry needs 'national', 'common' or both")
+    if not (entry.get("national") and entry.get("common")) and "default" not in entry:
+        raise SchemaError(f"{where}: an entry with one side only needs a 'default'")
     children = tuple(
         _rule(child, tables, f"{where}.map[{i + 1}]")
         for i, child in enumerate(entry.get("map", []))
@@ -159,7 +161,7 @@ def _rule(entry: Any, tables: Mapping[str, Mapping[str, str]], where: str) -> Ru
     transform = entry.get("transform")
     return Rule(
         national=str(entry.get("national", "")),
-        common=str(entry["common"]),
+        common=str(entry.get("common", "")),
         transform=compile_transform(str(transform), tables, where) if transform else None,
         required=bool(entry.get("required", False)),
         default=str(entry["default"]) if "default" in entry else None,
