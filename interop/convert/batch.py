@@ -33,7 +33,11 @@ def format_table() -> str:
     """``interop convert --list``: name, version, directions, document types."""
     rows = []
     for name in registry.names():
-        converter = registry.get(name)
+        try:
+            converter = registry.get(name)
+        except UsageError as exc:  # one broken plug-in must not hide the others
+            rows.append(f"{name:<16} {'?':<8} {'-':<12} cannot be loaded: {exc}")
+            continue
         ways = "both" if len(converter.directions) == 2 else next(iter(converter.directions))
         types = ", ".join(converter.document_types)
         rows.append(f"{name:<16} {converter.version:<8} {ways:<12} {types}")
