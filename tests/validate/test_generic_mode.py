@@ -62,7 +62,9 @@ class Sample:
 
 MANIFEST = (
     Sample("valid-0005005-uebermittlung.xml", NACHRICHTEN),
+    Sample("valid-0005005-eea-ersuchen.xml", NACHRICHTEN),
     Sample("valid-0500001-strafverfahren.xml", STRAF),
+    Sample("valid-0500017-asservate.xml", STRAF),
     Sample("invalid-xsd-missing-element.xml", NACHRICHTEN, xsd_valid=False),
     Sample(
         "invalid-gds-rule.xml",
