@@ -166,6 +166,20 @@ def formats(fmt: str) -> None:
 @click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON report here.")
 @click.option("--list", "list_formats", is_flag=True, help="List the formats and exit.")
 @click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Header spec of a CSV format (replaces the built-in one).",
+)
+@click.option("--document-language", help="Language of the document made (CSV imports).")
+@click.option("--case-reference", help="Case file number (CSV imports).")
+@click.option(
+    "--authority",
+    metavar="NAME;KIND;CC",
+    help="Compiling or sending authority (CSV imports), e.g. 'StA Berlin;prosecutor;DE'.",
+)
+@click.option("--time-zone", help="Time zone of local times in a sheet, e.g. Europe/Berlin.")
+@click.option(
     "--max-size",
     type=click.IntRange(min=1),
     default=50,
@@ -182,6 +196,11 @@ def convert(
     strict: bool,
     report: str | None,
     list_formats: bool,
+    spec_path: str | None,
+    document_language: str | None,
+    case_reference: str | None,
+    authority: str | None,
+    time_zone: str | None,
     max_size: int,
     progress: bool | None,
 ) -> None:
@@ -198,8 +217,22 @@ def convert(
         return
     if not source or not target or not paths:
         raise click.UsageError("give FILE..., --from NAME and --to NAME (or --list)")
+    options = batch.source_options(
+        source,
+        spec_path=spec_path,
+        document_language=document_language,
+        case_reference=case_reference,
+        authority=authority,
+        time_zone=time_zone,
+    )
     plan = batch.plan(
-        paths, source, target, output=output, out_dir=out_dir, max_bytes=max_size * 1024 * 1024
+        paths,
+        source,
+        target,
+        output=output,
+        out_dir=out_dir,
+        max_bytes=max_size * 1024 * 1024,
+        source_options=options,
     )
     show_progress = progress if progress is not None else _is_tty(sys.stderr)
     with _progress_bar(len(plan.jobs), show_progress and len(plan.jobs) > 1) as advance:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from interop.convert import registry
 from interop.convert.pipeline import FileConversion, Pipeline
@@ -44,6 +45,24 @@ def format_table() -> str:
     return "\n".join([f"{'NAME':<16} {'VERSION':<8} {'DIRECTION':<12} DOCUMENT TYPES", *rows])
 
 
+def source_options(source: str, *, authority: str | None, **given: str | None) -> dict[str, Any]:
+    """Turn the CLI's document-level options into constructor arguments of the reader.
+
+    Raises:
+        UsageError: ``--authority`` is not ``NAME;KIND;CC``.
+    """
+    options: dict[str, Any] = {key: value for key, value in given.items() if value}
+    if authority:
+        from interop.convert.formats.csv_document import Authority  # noqa: PLC0415
+
+        parts = [part.strip() for part in authority.split(";")]
+        if len(parts) != 3 or not all(parts):
+            raise UsageError(f"--authority {authority!r}: give NAME;KIND;CC")
+        key = "sender" if source == "csv-recipients" else "compiled_by"
+        options[key] = Authority(*parts)
+    return options
+
+
 def plan(
     paths: Sequence[str],
     source: str,
@@ -52,13 +71,15 @@ def plan(
     output: str | None,
     out_dir: str | None,
     max_bytes: int,
+    source_options: Mapping[str, Any] | None = None,
 ) -> Plan:
     """Check the options and decide every output path.
 
     Raises:
         UsageError: unknown formats, -o with several inputs, or an output over an input.
     """
-    pipeline = Pipeline(registry.get(source), registry.get(target), max_bytes)
+    reader = registry.create(source, source_options or {})
+    pipeline = Pipeline(reader, registry.get(target), max_bytes)
     inputs = _expand(paths, getattr(pipeline.source, "extensions", (".xml",)))
     if output and out_dir:
         raise UsageError("give either -o or --out-dir, not both")

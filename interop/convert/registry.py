@@ -8,10 +8,12 @@ ending in ``.toml`` is a mapping spec file: a new format without any Python.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from importlib import import_module
 from importlib.metadata import entry_points
-from typing import Final
+from typing import Any, Final
 
 from interop.convert.converter import Converter
 from interop.errors import UsageError
@@ -36,6 +38,26 @@ def names() -> list[str]:
     return list(BUILTIN) + sorted(n for n in _entry_points() if n not in BUILTIN)
 
 
+def create(name: str, options: Mapping[str, Any]) -> Converter:
+    """A converter called ``name`` made with ``options`` (document-level data, a spec file).
+
+    Raises:
+        UsageError: unknown name, or an option this converter does not take.
+    """
+    if not options:
+        return get(name)
+    target = BUILTIN.get(name) or _entry_points().get(name)
+    if target is None:
+        return get(name)  # a spec file, or the error that lists the known formats
+    factory = _factory(name, target)
+    accepted = inspect.signature(factory).parameters
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        flags = ", ".join("--" + option.replace("_", "-") for option in unknown)
+        raise UsageError(f"format {name!r} does not take {flags}")
+    return _checked(name, target, factory(**options))
+
+
 @cache
 def get(name: str) -> Converter:
     """The converter called ``name``.
@@ -51,12 +73,19 @@ def get(name: str) -> Converter:
     target = BUILTIN.get(name) or _entry_points().get(name)
     if target is None:
         raise UsageError(f"unknown format {name!r}; known formats: {', '.join(names())}")
+    return _checked(name, target, _factory(name, target)())
+
+
+def _factory(name: str, target: str) -> Callable[..., object]:
     module_name, _, attribute = target.partition(":")
     try:
-        factory = getattr(import_module(module_name), attribute)
-        converter = factory()
+        factory: Callable[..., object] = getattr(import_module(module_name), attribute)
     except (ImportError, AttributeError) as exc:
         raise UsageError(f"format {name!r} cannot be loaded from {target}: {exc}") from None
+    return factory
+
+
+def _checked(name: str, target: str, converter: object) -> Converter:
     if not isinstance(converter, Converter):
         raise UsageError(f"format {name!r} ({target}) is not a converter")
     return converter

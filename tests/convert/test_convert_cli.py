@@ -11,10 +11,11 @@ import pytest
 from interop.convert import registry
 from interop.convert.formats.common import CommonFormat
 from interop.errors import UsageError
-from tests.conftest import COMMON_EXAMPLES, EXAMPLES, FIXTURES, run_cli
+from tests.conftest import CASES, COMMON_EXAMPLES, EXAMPLES, FIXTURES, run_cli
 
 SPEC = EXAMPLES / "national" / "statusmeldung" / "statusmeldung.toml"
 SAMPLE = EXAMPLES / "national" / "statusmeldung" / "statusmeldung-sample.xml"
+CSV = CASES / "csv"
 
 
 class PluginFormat(CommonFormat):
@@ -124,3 +125,48 @@ def test_list_shows_formats() -> None:
     done = run_cli("convert", "--list")
     assert done.returncode == 0, done.stderr
     assert "common" in done.stdout and "DIRECTION" in done.stdout
+
+
+def test_csv_inventory_through_the_cli(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.xml"
+    done = run_cli(
+        "convert",
+        str(CSV / "evidence-de-semikolon-bom.csv"),
+        "--from",
+        "csv-evidence",
+        "--to",
+        "common",
+        "--document-language",
+        "de",
+        "--case-reference",
+        "276 Js 1234/26",
+        "--authority",
+        "Staatsanwaltschaft Berlin;prosecutor;DE",
+        "--time-zone",
+        "Europe/Berlin",
+        "-o",
+        str(manifest),
+    )
+    assert done.returncode == 0, done.stderr
+    assert run_cli("validate", str(manifest)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--authority", "StA Berlin"], "NAME;KIND;CC"),
+        (["--time-zone", "Europe/Berlin"], "does not take --time-zone"),
+    ],
+)
+def test_csv_option_errors(args: list[str], message: str) -> None:
+    done = run_cli(
+        "convert",
+        str(CSV / "recipients-en-comma.csv"),
+        "--from",
+        "csv-recipients",
+        "--to",
+        "common",
+        *args,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr
