@@ -180,6 +180,14 @@ def formats(fmt: str) -> None:
 )
 @click.option("--time-zone", help="Time zone of local times in a sheet, e.g. Europe/Berlin.")
 @click.option(
+    "-O",
+    "--option",
+    "extra",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An option of the national format's converter, e.g. -O recipient=NAME. Repeatable.",
+)
+@click.option(
     "--max-size",
     type=click.IntRange(min=1),
     default=50,
@@ -201,6 +209,7 @@ def convert(
     case_reference: str | None,
     authority: str | None,
     time_zone: str | None,
+    extra: tuple[str, ...],
     max_size: int,
     progress: bool | None,
 ) -> None:
@@ -233,6 +242,7 @@ def convert(
         out_dir=out_dir,
         max_bytes=max_size * 1024 * 1024,
         source_options=options,
+        national_options=batch.key_values(extra),
     )
     show_progress = progress if progress is not None else _is_tty(sys.stderr)
     with _progress_bar(len(plan.jobs), show_progress and len(plan.jobs) > 1) as advance:

@@ -63,6 +63,25 @@ def source_options(source: str, *, authority: str | None, **given: str | None) -
     return options
 
 
+def key_values(pairs: Sequence[str]) -> dict[str, str]:
+    """``-O key=value`` options as a dictionary (dashes in keys become underscores).
+
+    Raises:
+        UsageError: an option without ``=``.
+    """
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"-O {pair!r}: write KEY=VALUE")
+        options[key.strip().replace("-", "_")] = value
+    return options
+
+
+def _unless_common(name: str, options: dict[str, Any]) -> dict[str, Any]:
+    return {} if name == registry.COMMON else options
+
+
 def plan(
     paths: Sequence[str],
     source: str,
@@ -72,14 +91,19 @@ def plan(
     out_dir: str | None,
     max_bytes: int,
     source_options: Mapping[str, Any] | None = None,
+    national_options: Mapping[str, Any] | None = None,
 ) -> Plan:
     """Check the options and decide every output path.
 
     Raises:
         UsageError: unknown formats, -o with several inputs, or an output over an input.
     """
-    reader = registry.create(source, source_options or {})
-    pipeline = Pipeline(reader, registry.get(target), max_bytes)
+    extra = dict(national_options or {})
+    reader = registry.create(source, {**(source_options or {}), **_unless_common(source, extra)})
+    writer = registry.create(target, _unless_common(target, extra))
+    if extra and source == registry.COMMON and target == registry.COMMON:
+        raise UsageError("-O options are for national formats; both sides are common")
+    pipeline = Pipeline(reader, writer, max_bytes)
     inputs = _expand(paths, getattr(pipeline.source, "extensions", (".xml",)))
     if output and out_dir:
         raise UsageError("give either -o or --out-dir, not both")

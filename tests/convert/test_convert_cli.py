@@ -170,3 +170,33 @@ def test_csv_option_errors(args: list[str], message: str) -> None:
     )
     assert done.returncode == 2
     assert message in done.stderr
+
+
+def test_national_options_reach_the_converter(tmp_path: Path) -> None:
+    out = tmp_path / "asservate.xml"
+    manifest = EXAMPLES / "evidence" / "evidence-laptop-image-de-pl.xml"
+    schema_dir = FIXTURES / "xjustiz-3.6.2" / "xsd"
+    done = run_cli(
+        "convert",
+        str(manifest),
+        "--from",
+        "common",
+        "--to",
+        "xjustiz-0500017",
+        "-O",
+        "recipient=Prokuratura Okręgowa w Warszawie",
+        "-O",
+        f"schema-dir={schema_dir}",
+        "-o",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "e:custodyEvent" in done.stderr  # the custody chain has no place in 0500017
+    bad = run_cli(
+        "convert", str(manifest), "--from", "common", "--to", "xjustiz-0500017", "-O", "colour"
+    )
+    assert bad.returncode == 2 and "KEY=VALUE" in bad.stderr
+    unknown = run_cli(
+        "convert", str(manifest), "--from", "common", "--to", "xjustiz-0500017", "-O", "colour=red"
+    )
+    assert unknown.returncode == 2 and "does not take --colour" in unknown.stderr

@@ -1,0 +1,1 @@
+"""XJustiz 3.6.2 converters (docs/xjustiz-mapping.md)."""

@@ -1,0 +1,640 @@
+"""XJustiz 3.6.2 message 0500017 ("Asservate") written from an evidence manifest.
+
+The items and the parties go through the mapping spec ``asservate.toml`` and the mapping
+engine (exhibit number, description, quantity and unit, origin ``tns:herkunft``; role, name,
+birth, sex, addresses, nationalities, languages and identity documents of each party, with the
+code tables of docs/xjustiz-mapping.md section 6). This module adds what a spec cannot express
+(sections 1.2, 2.1, 2.2, 5):
+
+* the message header ``tns:nachrichtenkopf``: a fresh ``eigeneNachrichtenID`` (UUID4, or the
+  option ``message_id``), ``erstellungszeitpunkt`` (option ``created``, default now in
+  Europe/Berlin), sender and receiver (``tns:gericht`` with its code-list attributes when the
+  authority has an XJustiz-ID, else ``tns:sonstige``), event ``120`` and the product data;
+* ``tns:instanzdaten``: one per authority with a file number (compiling authority, recipient,
+  requesting authority), ahead of the spec's parties;
+* ``tns:asservatenID`` per item (option ``asservaten_ids``, else ``<XJustiz-ID>_<UUIDv5>``);
+* the exhibit number split into ``tns:gruppe`` and ``tns:laufendeNummer`` (``"… Nr. n"``);
+* the digital-file clauses of ``tns:bezeichnung``: ``"; Datei <path>"``, ``"; <size> Byte"``,
+  ``"; <algorithm> <hex>"`` per hash;
+* DIN 91379 for every text written: dashes and typographic quotes replaced (reported as
+  ``rejected`` with the original), text in another script not written (also ``rejected``);
+  a code element whose code a table rejected is removed.
+
+Every common node read here is removed from the engine's ``unconsumed`` entries, and only
+those: whatever neither side carried stays in the loss report (custody chain, seals, seizure,
+devices, acquisition, persons, …).
+
+``tns:aufbewahrungsbehoerde`` (organisation of the last holder of the item) and
+``tns:einlagerungsdatum`` (date of the first ``storage`` event) summarise the chain of custody;
+the chain itself is still reported as unconsumed.
+
+Not written in this version (so reported as unconsumed): ``tns:gegenstandsart`` (no code
+table known, so ``@type`` is lost); the attached manifest in ``tns:schriftgutobjekte``; the
+legal form, register data and representatives of legal persons; alias names; ``c:region``.
+
+``check_output`` validates against the official XSD ``xjustiz_0500_straf_3_6.xsd`` found in the
+directory given by the option ``schema_dir`` or the environment variable
+``INTEROP_XJUSTIZ_XSD``; nothing is downloaded. **When neither is set, ``check_output`` returns
+no findings: the output is then not checked at all.**
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cached_property
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from lxml import etree
+
+from interop.convert.converter import Direction, FromCommon, ToCommon
+from interop.convert.loss import LossEntry, LossKind, LossReport, preview
+from interop.convert.mapping.engine import Engine
+from interop.convert.mapping.spec import load_spec
+from interop.errors import UsageError
+from interop.validate.findings import Finding
+from interop.validate.locate import named_xpath
+from interop.validate.xsd import compile_schema, xsd_findings
+from interop.xmlio import parse_bytes, serialize
+
+TNS: Final = "http://www.xjustiz.de"
+C: Final = "urn:interop:common:1"
+E: Final = "urn:interop:evidence:1"
+NS: Final = {"tns": TNS, "c": C, "e": E}
+SPEC: Final = Path(__file__).with_name("asservate.toml")
+SCHEMA_FILE: Final = "xjustiz_0500_straf_3_6.xsd"
+SCHEMA_ENV: Final = "INTEROP_XJUSTIZ_XSD"
+GERICHTE_URI: Final = "urn:xoev-de:xjustiz:codeliste:gds.gerichte"
+EREIGNIS_URI: Final = "urn:xoev-de:xjustiz:codeliste:gds.ereignis"
+EVENT_ASSERVATE: Final = "120"
+_XJUSTIZ_ID: Final = re.compile(r"[A-Z0-9]{4,8}")
+_GROUP: Final = re.compile(r"(.+) Nr\. (\S+)")
+_LOCAL_ID: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,63}")
+_ITEM_ORDER: Final = (
+    "nummer",
+    "asservatenID",
+    "auswahl_asservatmitteilung",
+    "grund",
+    "gegenstandsart",
+    "aufbewahrungsbehoerde",
+    "gefahrgut",
+    "lagerhinweis",
+    "bezeichnung",
+    "menge",
+    "einheit",
+    "herkunft",
+    "asservatengruppe",
+    "einlagerungsdatum",
+)
+# DIN 91379 (docs/xjustiz-mapping.md 1.2): what no datatype accepts, and what only D accepts.
+_ALL_TYPES: Final = {"\u2013": "-", "\u2014": "-", "\u2011": "-", "\u2212": "-", "\u00ad": ""}
+_ALL_TYPES_SPACE: Final = {"\u00a0": " "}
+_NOT_D: Final = {
+    "\u201e": '"',
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2018": "'",
+    "\u2026": "...",
+    "\u2022": "-",
+}
+_SINGLE_LINE: Final = {"\n": " ", "\t": " ", "\r": " "}
+# Fields of other datatypes than C (docs/xjustiz-mapping.md 1.2); every other text is C.
+_DATATYPES: Final = {
+    "vorname": "A",
+    "nachname": "A",
+    "geburtsname": "A",
+    "strasse": "B",
+    "hausnummer": "B",
+    "ort": "B",
+    "sonstige": "D",
+    "bezeichnung.aktuell": "D",
+    "herstellerDesProdukts": "D",
+}
+
+
+def din91379(value: str, datatype: str) -> str:
+    """``value`` with the characters DIN 91379 ``datatype`` (A, B, C or D) refuses replaced.
+
+    The replacements of docs/xjustiz-mapping.md 1.2; whether the result is acceptable at all
+    (no Greek in A, B, C; no Cyrillic anywhere) is :func:`representable`.
+    """
+    table = {**_ALL_TYPES, **_ALL_TYPES_SPACE}
+    if datatype != "D":
+        table.update(_NOT_D)
+    if datatype != "C":
+        table.update(_SINGLE_LINE)
+    return "".join(table.get(char, char) for char in value)
+
+
+def representable(value: str, datatype: str) -> bool:
+    """Whether every letter of ``value`` is Latin-1 or Latin (or Greek, for datatype D).
+
+    An approximation of the DIN 91379 patterns: letters are judged by their Unicode name,
+    everything else is left to the XSD check.
+    """
+    scripts = ("LATIN", "GREEK") if datatype == "D" else ("LATIN",)
+    for char in value:
+        if (
+            ord(char) > 0xFF
+            and char.isalpha()
+            and not unicodedata.name(char, "").startswith(scripts)
+        ):
+            return False
+    return True
+
+
+def _q(local: str) -> str:
+    return f"{{{TNS}}}{local}"
+
+
+def _sub(parent: etree._Element, local: str, text: str | None = None) -> etree._Element:
+    child: etree._Element = etree.SubElement(parent, _q(local))
+    if text is not None:
+        child.text = text
+    return child
+
+
+class _Authority:
+    """A sender, receiver or instance authority: an XJustiz-ID or a free-text name."""
+
+    def __init__(self, code: str | None, name: str | None) -> None:
+        self.code = code
+        self.name = name
+
+    def write(self, parent: etree._Element, list_version: str) -> None:
+        if self.code:
+            element = _sub(parent, "gericht")
+            element.set("listURI", GERICHTE_URI)
+            element.set("listVersionID", list_version)
+            etree.SubElement(element, "code").text = self.code
+        else:
+            _sub(parent, "sonstige", self.name or "")
+
+
+class XJustizAsservate:
+    """Evidence manifest -> XJustiz 3.6.2 message 0500017 (one ``tns:asservate`` per item).
+
+    Options (all keyword arguments, all optional):
+        sender, recipient: XJustiz-ID (``B2600S``) or name of the sending / receiving body; by
+            default ``e:compiledBy`` / ``e:recipient`` when German. A foreign authority needs
+            the option (XJustiz messages go between German bodies).
+        authorities: authority name -> XJustiz-ID (``tns:gericht``); other names are written
+            as ``tns:sonstige``.
+        asservaten_ids: item ``@id`` -> ``tns:asservatenID`` of an exhibit registered before.
+        message_id: ``eigeneNachrichtenID`` (a UUID); default a fresh UUID4.
+        created: ``erstellungszeitpunkt``; default now, Europe/Berlin.
+        vendor: ``herstellerDesProdukts``.
+        gerichte_version, ereignis_version: ``listVersionID`` of GDS.Gerichte, GDS.Ereignis.
+        schema_dir: folder holding ``xjustiz_0500_straf_3_6.xsd`` (else ``$INTEROP_XJUSTIZ_XSD``;
+            without either, :meth:`check_output` checks nothing).
+    """
+
+    name = "xjustiz-0500017"
+    version = "3.6.2"
+    directions = frozenset({Direction.FROM_COMMON})
+    document_types: tuple[str, ...] = ("evidence-manifest",)
+    description = "XJustiz 3.6.2 exhibits message 0500017 (Asservate), from evidence manifests"
+    extension = ".xml"
+    extensions: tuple[str, ...] = (".xml",)
+
+    def __init__(
+        self,
+        *,
+        sender: str | None = None,
+        recipient: str | None = None,
+        authorities: Mapping[str, str] | None = None,
+        asservaten_ids: Mapping[str, str] | None = None,
+        message_id: str | None = None,
+        created: datetime | None = None,
+        vendor: str = "interop-Entwickler",
+        gerichte_version: str = "3.7",
+        ereignis_version: str = "1.13",
+        schema_dir: str | Path | None = None,
+    ) -> None:
+        self.sender = sender
+        self.recipient = recipient
+        self.authorities = dict(authorities or {})
+        self.asservaten_ids = dict(asservaten_ids or {})
+        self.message_id = str(uuid.UUID(message_id)) if message_id else None
+        self.created = created
+        self.vendor = vendor
+        self.gerichte_version = gerichte_version
+        self.ereignis_version = ereignis_version
+        self.schema_dir = Path(schema_dir) if schema_dir else None
+        self.spec = load_spec(SPEC)
+        self.engine = Engine(self.spec)
+
+    def to_common(self, data: bytes, source: str) -> ToCommon:
+        raise UsageError(f"{self.name} only writes XJustiz (from common); it cannot read {source}")
+
+    def from_common(self, document: etree._ElementTree) -> FromCommon:
+        root = document.getroot()
+        if root.tag != f"{{{E}}}evidenceManifest":
+            found = etree.QName(root).text
+            raise UsageError(f"{self.name} writes evidence manifests only, not {found}")
+        message, loss = self.engine.from_common(document)
+        carried = _Carried()
+        rejected: list[LossEntry] = []
+        out = message.getroot()
+        sender, sender_ref = self._party(root, "compiledBy", self.sender, "sender", carried)
+        receiver, receiver_ref = self._party(
+            root, "recipient", self.recipient, "recipient", carried
+        )
+        instances = self._instances(root, carried)
+        self._grunddaten(out, instances)
+        out.insert(0, self._header(sender, sender_ref, receiver, receiver_ref, instances))
+        _drop_codeless(out)
+        self._items(root, out, sender, carried)
+        self._clean_text(out, rejected)
+        prefixes = {uri: prefix for prefix, uri in self.spec.namespaces.items()}
+        done = carried.paths(prefixes)
+        kept = tuple(e for e in loss.entries if e.path not in done)
+        etree.indent(out)
+        return FromCommon(serialize(message), LossReport(kept + tuple(rejected)))
+
+    def check_output(self, data: bytes) -> list[Finding]:
+        """Validate a written message against the official XSD, if one is configured.
+
+        The XSD is ``xjustiz_0500_straf_3_6.xsd`` in ``schema_dir`` or in the folder named by
+        ``$INTEROP_XJUSTIZ_XSD``. Without either, this returns ``[]`` (no check at all).
+        """
+        if self._schema is None:
+            return []
+        return xsd_findings(self._schema, parse_bytes(data, "output"), {TNS: "tns"})
+
+    @cached_property
+    def _schema(self) -> etree.XMLSchema | None:
+        folder = self.schema_dir or (
+            Path(os.environ[SCHEMA_ENV]) if os.environ.get(SCHEMA_ENV) else None
+        )
+        if folder is None:
+            return None
+        path = folder / SCHEMA_FILE
+        if not path.is_file():
+            raise UsageError(f"{path}: XJustiz 3.6.2 schema not found (option schema_dir)")
+        return compile_schema(path)
+
+    # --- header and instance data -----------------------------------------------------------
+
+    def _authority(self, value: str) -> _Authority:
+        """An option value or a name: XJustiz-ID if it looks like one or the table has it."""
+        if _XJUSTIZ_ID.fullmatch(value):
+            return _Authority(value, None)
+        return _Authority(self.authorities.get(value), value)
+
+    def _party(
+        self,
+        root: etree._Element,
+        local: str,
+        option: str | None,
+        label: str,
+        carried: _Carried,
+    ) -> tuple[_Authority, str | None]:
+        """Sender or receiver: the option, else the manifest's authority when German."""
+        node = root.find(f"e:{local}", NS)
+        if option is not None:
+            return self._authority(option), None
+        if node is None or node.findtext("c:country", namespaces=NS) != "DE":
+            raise UsageError(
+                f"{self.name}: e:{local} is not a German authority; name the {label} "
+                f"(option {label}: an XJustiz-ID or a name)"
+            )
+        name = node.find("c:name", NS)
+        reference = node.find("c:reference", NS)
+        if local == "compiledBy" and _text(root.find("e:reference/c:number", NS)):
+            reference = root.find("e:reference/c:number", NS)  # the manifest's own number (5.1)
+        carried.add(name)
+        carried.add(reference)
+        return (
+            self._authority((name.text or "").strip() if name is not None else ""),
+            _text(reference),
+        )
+
+    def _instances(self, root: etree._Element, carried: _Carried) -> list[tuple[_Authority, str]]:
+        """One instance per authority with a file number, compiling authority first."""
+        found: list[tuple[_Authority, str]] = []
+        seen: set[tuple[str, str]] = set()
+        sources = (
+            ("e:compiledBy/c:name", "e:reference/c:number"),
+            ("e:compiledBy/c:name", "e:compiledBy/c:reference"),
+            ("e:recipient/c:name", "e:recipient/c:reference"),
+            ("e:request/e:reference/c:issuer", "e:request/e:reference/c:number"),
+        )
+        for name_path, number_path in sources:
+            name, number = root.find(name_path, NS), root.find(number_path, NS)
+            if name is None or number is None or not _text(name) or not _text(number):
+                continue
+            key = (_text(name) or "", _text(number) or "")
+            carried.add(name)
+            carried.add(number)
+            if key not in seen:
+                seen.add(key)
+                found.append((self._authority(key[0]), key[1]))
+        return found
+
+    def _header(
+        self,
+        sender: _Authority,
+        sender_ref: str | None,
+        receiver: _Authority,
+        receiver_ref: str | None,
+        instances: list[tuple[_Authority, str]],
+    ) -> etree._Element:
+        head = etree.Element(_q("nachrichtenkopf"))
+        head.set("xjustizVersion", self.version)
+        _sub(head, "erstellungszeitpunkt", _timestamp(self.created))
+        absender = _sub(head, "absender")
+        self._partner(absender, sender, sender_ref, instances)
+        if sender_ref:
+            _sub(absender, "aktenzeichen", sender_ref)
+        _sub(absender, "eigeneNachrichtenID", self.message_id or str(uuid.uuid4()))
+        empfaenger = _sub(head, "empfaenger")
+        self._partner(empfaenger, receiver, receiver_ref, instances)
+        choice = _sub(empfaenger, "auswahl_aktenzeichen")
+        if receiver_ref:
+            _sub(choice, "aktenzeichen.freitext", receiver_ref)
+        else:
+            _sub(choice, "aktenzeichen.unbekannt", "true")
+        event = _sub(head, "ereignis")
+        event.set("listURI", EREIGNIS_URI)
+        event.set("listVersionID", self.ereignis_version)
+        etree.SubElement(event, "code").text = EVENT_ASSERVATE
+        maker = _sub(head, "herstellerinformation")
+        _sub(maker, "nameDesProdukts", "interop")
+        _sub(maker, "herstellerDesProdukts", self.vendor)
+        _sub(maker, "version", _own_version())
+        return head
+
+    def _partner(
+        self,
+        parent: etree._Element,
+        who: _Authority,
+        reference: str | None,
+        instances: list[tuple[_Authority, str]],
+    ) -> None:
+        info = _sub(parent, "informationen")
+        who.write(_sub(info, "auswahl_kommunikationspartner"), self.gerichte_version)
+        for number, (authority, file_number) in enumerate(instances, start=1):
+            same = (authority.code, authority.name) == (who.code, who.name)
+            if same and (reference is None or reference == file_number):
+                verweis = _sub(info, "auswahl_verweisGrunddaten")
+                _sub(verweis, "ref.instanznummer", str(number))
+                break
+
+    def _grunddaten(self, out: etree._Element, instances: list[tuple[_Authority, str]]) -> None:
+        """Instance data first in ``tns:verfahrensdaten``, before the spec's parties."""
+        grund = out.find("tns:grunddaten", NS)
+        if grund is None:
+            grund = etree.Element(_q("grunddaten"))
+            out.insert(0, grund)
+        if not instances:
+            return
+        verfahren = grund.find("tns:verfahrensdaten", NS)
+        if verfahren is None:
+            verfahren = _sub(grund, "verfahrensdaten")
+        for number, (authority, file_number) in enumerate(instances, start=1):
+            instance = etree.Element(_q("instanzdaten"))
+            verfahren.insert(number - 1, instance)
+            _sub(instance, "instanznummer", str(number))
+            authority.write(_sub(instance, "auswahl_instanzbehoerde"), self.gerichte_version)
+            choice = _sub(_sub(instance, "aktenzeichen"), "auswahl_aktenzeichen")
+            _sub(choice, "aktenzeichen.freitext", file_number)
+
+    # --- items --------------------------------------------------------------------------------
+
+    def _items(
+        self, root: etree._Element, out: etree._Element, sender: _Authority, carried: _Carried
+    ) -> None:
+        items = root.findall("e:items/e:item", NS)
+        written = out.findall("tns:fachdaten/tns:asservate", NS)
+        if len(items) != len(written):  # the spec has no conditions on the group
+            raise AssertionError("mapping spec wrote a different number of exhibits")
+        document_id = _text(root.find("c:documentId", NS)) or ""
+        for item, exhibit in zip(items, written, strict=True):
+            item_id = item.get("id", "")
+            asservaten_id = self.asservaten_ids.get(item_id) or _generated_id(
+                sender, document_id, item_id
+            )
+            identifier = etree.Element(_q("asservatenID"))
+            identifier.text = asservaten_id
+            _place(exhibit, identifier)
+            self._split_number(exhibit)
+            self._custody_summary(root, item_id, exhibit)
+            self._file_clauses(item, exhibit, carried)
+            description = item.xpath(
+                "(e:description/c:text[@lang = 'de'] | e:description/c:text"
+                "[@origin = 'original'][not(../c:text[@lang = 'de'])])[1]",
+                namespaces=NS,
+            )
+            for text in description if isinstance(description, list) else []:
+                if isinstance(text, etree._Element):  # lang and origin are implied
+                    carried.add(text, "lang")
+                    carried.add(text, "origin")
+
+    def _custody_summary(self, root: etree._Element, item_id: str, exhibit: etree._Element) -> None:
+        """Storage authority and storage date derived from the chain of custody (5.2).
+
+        The chain itself stays in the loss report: these two values summarise it, they do not
+        carry it.
+        """
+        events = [
+            event
+            for event in root.iterfind("e:custody/e:custodyEvent", NS)
+            if item_id in (event.get("items") or "").split()
+        ]
+        if events:
+            holder_id = events[-1].find("e:to", NS)
+            holder = (
+                root.find(f"e:holders/e:holder[@id='{holder_id.get('holder')}']", NS)
+                if holder_id is not None and _LOCAL_ID.fullmatch(holder_id.get("holder") or "")
+                else None
+            )
+            organisation = _text(holder.find("e:organisation", NS)) if holder is not None else None
+            if organisation:
+                storage = etree.Element(_q("aufbewahrungsbehoerde"))
+                self._authority(organisation).write(storage, self.gerichte_version)
+                _place(exhibit, storage)
+        stored = [e for e in events if e.findtext("e:purpose", namespaces=NS) == "storage"]
+        day = _berlin_date(_text(stored[0].find("e:at", NS))) if stored else None
+        if day:
+            element = etree.Element(_q("einlagerungsdatum"))
+            element.text = day
+            _place(exhibit, element)
+
+    @staticmethod
+    def _split_number(exhibit: etree._Element) -> None:
+        group = exhibit.find("tns:asservatengruppe/tns:gruppe", NS)
+        match = _GROUP.fullmatch(group.text or "") if group is not None else None
+        if group is None or match is None:
+            return
+        group.text = match.group(1)
+        running = group.getparent()
+        if running is not None:
+            _sub(running, "laufendeNummer", match.group(2))
+
+    @staticmethod
+    def _file_clauses(item: etree._Element, exhibit: etree._Element, carried: _Carried) -> None:
+        """The interop convention for digital items: path, size and hashes in the text."""
+        clauses: list[str] = []
+        path = item.find("e:path", NS)
+        if _text(path):
+            clauses.append(f"Datei {_text(path)}")
+            carried.add(path)
+        size = item.find("e:size", NS)
+        if _text(size):
+            clauses.append(f"{_text(size)} Byte")
+            carried.add(size)
+        for digest in item.findall("e:hash", NS):
+            if _text(digest) and digest.get("algorithm"):
+                clauses.append(f"{digest.get('algorithm')} {_text(digest)}")
+                carried.add(digest)
+                carried.add(digest, "algorithm")
+        if not clauses:
+            return
+        text = exhibit.find("tns:bezeichnung", NS)
+        if text is None:
+            text = etree.Element(_q("bezeichnung"))
+            _place(exhibit, text)
+            text.text = "; ".join(clauses)
+        else:
+            text.text = "; ".join([(text.text or "").rstrip(), *clauses])
+
+    @staticmethod
+    def _clean_text(out: etree._Element, rejected: list[LossEntry]) -> None:
+        """DIN 91379 for every text written; each change is reported with the original.
+
+        A text that still has letters of another script (a Greek place name, say) is not
+        written at all; a birthplace without its place is dropped with it.
+        """
+        for element in list(out.iter()):
+            if not isinstance(element.tag, str) or not element.text or len(element):
+                continue
+            local = etree.QName(element).localname
+            datatype = _DATATYPES.get(local, "C")
+            original = element.text
+            cleaned = din91379(original, datatype)
+            path = named_xpath(element, {TNS: "tns"})
+            if not representable(cleaned, datatype):
+                reason = f"not representable in DIN 91379 datatype {datatype}; not written"
+                rejected.append(LossEntry(LossKind.REJECTED, path, preview(original), reason))
+                _remove(
+                    element.getparent() if local == "ort" and _in_birthplace(element) else element
+                )
+            elif cleaned != original:
+                reason = f"characters outside DIN 91379 datatype {datatype} replaced"
+                rejected.append(LossEntry(LossKind.REJECTED, path, preview(original), reason))
+                element.text = cleaned
+
+
+class _Carried:
+    """Common nodes this module read and carried: not to be reported as unconsumed."""
+
+    def __init__(self) -> None:
+        self._elements: list[etree._Element] = []
+        self._attributes: list[tuple[etree._Element, str]] = []
+
+    def add(self, element: etree._Element | None, attribute: str | None = None) -> None:
+        if element is None:
+            return
+        if attribute is None:
+            self._elements.append(element)
+        elif attribute in element.attrib:
+            self._attributes.append((element, attribute))
+
+    def paths(self, prefixes: Mapping[str, str]) -> set[str]:
+        done = {named_xpath(e, prefixes) for e in self._elements}
+        done |= {f"{named_xpath(e, prefixes)}/@{a}" for e, a in self._attributes}
+        return done
+
+
+def _text(element: etree._Element | None) -> str | None:
+    if element is None or element.text is None:
+        return None
+    return element.text.strip() or None
+
+
+def _place(parent: etree._Element, child: etree._Element) -> None:
+    """Insert ``child`` into a ``tns:asservate`` where tns:Type.STRAF.Asservate wants it."""
+    mine = _rank(child)
+    for index, sibling in enumerate(parent):
+        if isinstance(sibling.tag, str) and _rank(sibling) > mine:
+            parent.insert(index, child)
+            return
+    parent.append(child)
+
+
+def _in_birthplace(element: etree._Element) -> bool:
+    parent = element.getparent()
+    return parent is not None and etree.QName(parent).localname == "geburtsort"
+
+
+def _remove(element: etree._Element | None) -> None:
+    """Remove ``element``; a parent left empty (an empty ``tns:geburt``) goes with it."""
+    parent = element.getparent() if element is not None else None
+    if element is None or parent is None:
+        return
+    parent.remove(element)
+    if (
+        len(parent) == 0
+        and not (parent.text or "").strip()
+        and etree.QName(parent).localname == "geburt"
+    ):
+        _remove(parent)
+
+
+def _drop_codeless(out: etree._Element) -> None:
+    """Remove code elements the spec started but whose code a table rejected (reported)."""
+    for element in list(out.iter()):
+        if element.get("listURI") is not None and element.find("code") is None:
+            parent = element.getparent()
+            if parent is not None:
+                parent.remove(element)
+
+
+def _rank(element: etree._Element) -> int:
+    return _ITEM_ORDER.index(etree.QName(element).localname)
+
+
+def _generated_id(sender: _Authority, document_id: str, item_id: str) -> str:
+    """``<XJustiz-ID>_<UUIDv5>`` as the XSD annotation prescribes; stable per manifest and item."""
+    key = uuid.uuid5(uuid.NAMESPACE_URL, f"{document_id}#{item_id}")
+    return f"{sender.code}_{key}" if sender.code else str(key)
+
+
+def _berlin_date(value: str | None) -> str | None:
+    """The date in Europe/Berlin of an ``e:UtcDateTime`` (``2026-02-10T23:30:00Z``)."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    try:
+        return moment.astimezone(ZoneInfo("Europe/Berlin")).date().isoformat()
+    except ZoneInfoNotFoundError:
+        return moment.date().isoformat()
+
+
+def _timestamp(created: datetime | None) -> str:
+    if created is not None:
+        return created.isoformat(timespec="seconds")
+    try:
+        zone: ZoneInfo | None = ZoneInfo("Europe/Berlin")
+    except ZoneInfoNotFoundError:
+        zone = None
+    return datetime.now(zone).astimezone(zone).isoformat(timespec="seconds")
+
+
+def _own_version() -> str:
+    try:
+        return package_version("interop")
+    except PackageNotFoundError:
+        return "0"
