@@ -21,8 +21,8 @@ def _rules(tmp_path: Path, select: str) -> Path:
 
 
 def _run(tmp_path: Path, select: str) -> str:
-    secret = tmp_path / "secret.txt"
-    secret.write_text("TOP-SECRET-CONTENT")
+    secret = tmp_path / "secret.xml"  # well-formed, so doc() could have parsed it
+    secret.write_text("<s>TOP-SECRET-CONTENT</s>")
     (tmp_path / "a.xsd").write_text(SCHEMA)
     (tmp_path / "a.xml").write_text("<a/>")
     rules = _rules(tmp_path, select.replace("SECRET", secret.as_uri()))
