@@ -25,6 +25,7 @@ BUILTIN: Final = {
     COMMON: "interop.convert.formats.common:CommonFormat",
     "csv-evidence": "interop.convert.formats.csv_evidence:CsvEvidence",
     "csv-recipients": "interop.convert.formats.csv_recipients:CsvRecipients",
+    "xjustiz-0500001": "interop.convert.formats.xjustiz.strafverfahren:XJustizStrafverfahren",
     "xjustiz-0500017": "interop.convert.formats.xjustiz.asservate:XJustizAsservate",
 }
 
