@@ -155,14 +155,14 @@ def _q(local: str) -> str:
     return f"{{{TNS}}}{local}"
 
 
-def _sub(parent: etree._Element, local: str, text: str | None = None) -> etree._Element:
+def sub_element(parent: etree._Element, local: str, text: str | None = None) -> etree._Element:
     child: etree._Element = etree.SubElement(parent, _q(local))
     if text is not None:
         child.text = text
     return child
 
 
-class _Authority:
+class XJustizAuthority:
     """A sender, receiver or instance authority: an XJustiz-ID or a free-text name."""
 
     def __init__(self, code: str | None, name: str | None) -> None:
@@ -171,12 +171,12 @@ class _Authority:
 
     def write(self, parent: etree._Element, list_version: str) -> None:
         if self.code:
-            element = _sub(parent, "gericht")
+            element = sub_element(parent, "gericht")
             element.set("listURI", GERICHTE_URI)
             element.set("listVersionID", list_version)
             etree.SubElement(element, "code").text = self.code
         else:
-            _sub(parent, "sonstige", self.name or "")
+            sub_element(parent, "sonstige", self.name or "")
 
 
 class XJustizAsservate:
@@ -241,7 +241,7 @@ class XJustizAsservate:
             found = etree.QName(root).text
             raise UsageError(f"{self.name} writes evidence manifests only, not {found}")
         message, loss = self.engine.from_common(document)
-        carried = _Carried()
+        carried = Carried()
         rejected: list[LossEntry] = []
         out = message.getroot()
         sender, sender_ref = self._party(root, "compiledBy", self.sender, "sender", carried)
@@ -251,7 +251,7 @@ class XJustizAsservate:
         instances = self._instances(root, carried)
         self._grunddaten(out, instances)
         out.insert(0, self._header(sender, sender_ref, receiver, receiver_ref, instances))
-        _drop_codeless(out)
+        drop_codeless(out)
         self._items(root, out, sender, carried)
         self._clean_text(out, rejected)
         prefixes = {uri: prefix for prefix, uri in self.spec.namespaces.items()}
@@ -284,11 +284,11 @@ class XJustizAsservate:
 
     # --- header and instance data -----------------------------------------------------------
 
-    def _authority(self, value: str) -> _Authority:
+    def _authority(self, value: str) -> XJustizAuthority:
         """An option value or a name: XJustiz-ID if it looks like one or the table has it."""
         if _XJUSTIZ_ID.fullmatch(value):
-            return _Authority(value, None)
-        return _Authority(self.authorities.get(value), value)
+            return XJustizAuthority(value, None)
+        return XJustizAuthority(self.authorities.get(value), value)
 
     def _party(
         self,
@@ -296,8 +296,8 @@ class XJustizAsservate:
         local: str,
         option: str | None,
         label: str,
-        carried: _Carried,
-    ) -> tuple[_Authority, str | None]:
+        carried: Carried,
+    ) -> tuple[XJustizAuthority, str | None]:
         """Sender or receiver: the option, else the manifest's authority when German."""
         node = root.find(f"e:{local}", NS)
         if option is not None:
@@ -309,18 +309,20 @@ class XJustizAsservate:
             )
         name = node.find("c:name", NS)
         reference = node.find("c:reference", NS)
-        if local == "compiledBy" and _text(root.find("e:reference/c:number", NS)):
+        if local == "compiledBy" and text_of(root.find("e:reference/c:number", NS)):
             reference = root.find("e:reference/c:number", NS)  # the manifest's own number (5.1)
         carried.add(name)
         carried.add(reference)
         return (
             self._authority((name.text or "").strip() if name is not None else ""),
-            _text(reference),
+            text_of(reference),
         )
 
-    def _instances(self, root: etree._Element, carried: _Carried) -> list[tuple[_Authority, str]]:
+    def _instances(
+        self, root: etree._Element, carried: Carried
+    ) -> list[tuple[XJustizAuthority, str]]:
         """One instance per authority with a file number, compiling authority first."""
-        found: list[tuple[_Authority, str]] = []
+        found: list[tuple[XJustizAuthority, str]] = []
         seen: set[tuple[str, str]] = set()
         sources = (
             ("e:compiledBy/c:name", "e:reference/c:number"),
@@ -330,9 +332,9 @@ class XJustizAsservate:
         )
         for name_path, number_path in sources:
             name, number = root.find(name_path, NS), root.find(number_path, NS)
-            if name is None or number is None or not _text(name) or not _text(number):
+            if name is None or number is None or not text_of(name) or not text_of(number):
                 continue
-            key = (_text(name) or "", _text(number) or "")
+            key = (text_of(name) or "", text_of(number) or "")
             carried.add(name)
             carried.add(number)
             if key not in seen:
@@ -342,54 +344,56 @@ class XJustizAsservate:
 
     def _header(
         self,
-        sender: _Authority,
+        sender: XJustizAuthority,
         sender_ref: str | None,
-        receiver: _Authority,
+        receiver: XJustizAuthority,
         receiver_ref: str | None,
-        instances: list[tuple[_Authority, str]],
+        instances: list[tuple[XJustizAuthority, str]],
     ) -> etree._Element:
         head = etree.Element(_q("nachrichtenkopf"))
         head.set("xjustizVersion", self.version)
-        _sub(head, "erstellungszeitpunkt", _timestamp(self.created))
-        absender = _sub(head, "absender")
+        sub_element(head, "erstellungszeitpunkt", _timestamp(self.created))
+        absender = sub_element(head, "absender")
         self._partner(absender, sender, sender_ref, instances)
         if sender_ref:
-            _sub(absender, "aktenzeichen", sender_ref)
-        _sub(absender, "eigeneNachrichtenID", self.message_id or str(uuid.uuid4()))
-        empfaenger = _sub(head, "empfaenger")
+            sub_element(absender, "aktenzeichen", sender_ref)
+        sub_element(absender, "eigeneNachrichtenID", self.message_id or str(uuid.uuid4()))
+        empfaenger = sub_element(head, "empfaenger")
         self._partner(empfaenger, receiver, receiver_ref, instances)
-        choice = _sub(empfaenger, "auswahl_aktenzeichen")
+        choice = sub_element(empfaenger, "auswahl_aktenzeichen")
         if receiver_ref:
-            _sub(choice, "aktenzeichen.freitext", receiver_ref)
+            sub_element(choice, "aktenzeichen.freitext", receiver_ref)
         else:
-            _sub(choice, "aktenzeichen.unbekannt", "true")
-        event = _sub(head, "ereignis")
+            sub_element(choice, "aktenzeichen.unbekannt", "true")
+        event = sub_element(head, "ereignis")
         event.set("listURI", EREIGNIS_URI)
         event.set("listVersionID", self.ereignis_version)
         etree.SubElement(event, "code").text = EVENT_ASSERVATE
-        maker = _sub(head, "herstellerinformation")
-        _sub(maker, "nameDesProdukts", "interop")
-        _sub(maker, "herstellerDesProdukts", self.vendor)
-        _sub(maker, "version", _own_version())
+        maker = sub_element(head, "herstellerinformation")
+        sub_element(maker, "nameDesProdukts", "interop")
+        sub_element(maker, "herstellerDesProdukts", self.vendor)
+        sub_element(maker, "version", _own_version())
         return head
 
     def _partner(
         self,
         parent: etree._Element,
-        who: _Authority,
+        who: XJustizAuthority,
         reference: str | None,
-        instances: list[tuple[_Authority, str]],
+        instances: list[tuple[XJustizAuthority, str]],
     ) -> None:
-        info = _sub(parent, "informationen")
-        who.write(_sub(info, "auswahl_kommunikationspartner"), self.gerichte_version)
+        info = sub_element(parent, "informationen")
+        who.write(sub_element(info, "auswahl_kommunikationspartner"), self.gerichte_version)
         for number, (authority, file_number) in enumerate(instances, start=1):
             same = (authority.code, authority.name) == (who.code, who.name)
             if same and (reference is None or reference == file_number):
-                verweis = _sub(info, "auswahl_verweisGrunddaten")
-                _sub(verweis, "ref.instanznummer", str(number))
+                verweis = sub_element(info, "auswahl_verweisGrunddaten")
+                sub_element(verweis, "ref.instanznummer", str(number))
                 break
 
-    def _grunddaten(self, out: etree._Element, instances: list[tuple[_Authority, str]]) -> None:
+    def _grunddaten(
+        self, out: etree._Element, instances: list[tuple[XJustizAuthority, str]]
+    ) -> None:
         """Instance data first in ``tns:verfahrensdaten``, before the spec's parties."""
         grund = out.find("tns:grunddaten", NS)
         if grund is None:
@@ -399,25 +403,25 @@ class XJustizAsservate:
             return
         verfahren = grund.find("tns:verfahrensdaten", NS)
         if verfahren is None:
-            verfahren = _sub(grund, "verfahrensdaten")
+            verfahren = sub_element(grund, "verfahrensdaten")
         for number, (authority, file_number) in enumerate(instances, start=1):
             instance = etree.Element(_q("instanzdaten"))
             verfahren.insert(number - 1, instance)
-            _sub(instance, "instanznummer", str(number))
-            authority.write(_sub(instance, "auswahl_instanzbehoerde"), self.gerichte_version)
-            choice = _sub(_sub(instance, "aktenzeichen"), "auswahl_aktenzeichen")
-            _sub(choice, "aktenzeichen.freitext", file_number)
+            sub_element(instance, "instanznummer", str(number))
+            authority.write(sub_element(instance, "auswahl_instanzbehoerde"), self.gerichte_version)
+            choice = sub_element(sub_element(instance, "aktenzeichen"), "auswahl_aktenzeichen")
+            sub_element(choice, "aktenzeichen.freitext", file_number)
 
     # --- items --------------------------------------------------------------------------------
 
     def _items(
-        self, root: etree._Element, out: etree._Element, sender: _Authority, carried: _Carried
+        self, root: etree._Element, out: etree._Element, sender: XJustizAuthority, carried: Carried
     ) -> None:
         items = root.findall("e:items/e:item", NS)
         written = out.findall("tns:fachdaten/tns:asservate", NS)
         if len(items) != len(written):  # the spec has no conditions on the group
             raise AssertionError("mapping spec wrote a different number of exhibits")
-        document_id = _text(root.find("c:documentId", NS)) or ""
+        document_id = text_of(root.find("c:documentId", NS)) or ""
         for item, exhibit in zip(items, written, strict=True):
             item_id = item.get("id", "")
             asservaten_id = self.asservaten_ids.get(item_id) or _generated_id(
@@ -457,13 +461,15 @@ class XJustizAsservate:
                 if holder_id is not None and _LOCAL_ID.fullmatch(holder_id.get("holder") or "")
                 else None
             )
-            organisation = _text(holder.find("e:organisation", NS)) if holder is not None else None
+            organisation = (
+                text_of(holder.find("e:organisation", NS)) if holder is not None else None
+            )
             if organisation:
                 storage = etree.Element(_q("aufbewahrungsbehoerde"))
                 self._authority(organisation).write(storage, self.gerichte_version)
                 _place(exhibit, storage)
         stored = [e for e in events if e.findtext("e:purpose", namespaces=NS) == "storage"]
-        day = _berlin_date(_text(stored[0].find("e:at", NS))) if stored else None
+        day = _berlin_date(text_of(stored[0].find("e:at", NS))) if stored else None
         if day:
             element = etree.Element(_q("einlagerungsdatum"))
             element.text = day
@@ -478,23 +484,23 @@ class XJustizAsservate:
         group.text = match.group(1)
         running = group.getparent()
         if running is not None:
-            _sub(running, "laufendeNummer", match.group(2))
+            sub_element(running, "laufendeNummer", match.group(2))
 
     @staticmethod
-    def _file_clauses(item: etree._Element, exhibit: etree._Element, carried: _Carried) -> None:
+    def _file_clauses(item: etree._Element, exhibit: etree._Element, carried: Carried) -> None:
         """The interop convention for digital items: path, size and hashes in the text."""
         clauses: list[str] = []
         path = item.find("e:path", NS)
-        if _text(path):
-            clauses.append(f"Datei {_text(path)}")
+        if text_of(path):
+            clauses.append(f"Datei {text_of(path)}")
             carried.add(path)
         size = item.find("e:size", NS)
-        if _text(size):
-            clauses.append(f"{_text(size)} Byte")
+        if text_of(size):
+            clauses.append(f"{text_of(size)} Byte")
             carried.add(size)
         for digest in item.findall("e:hash", NS):
-            if _text(digest) and digest.get("algorithm"):
-                clauses.append(f"{digest.get('algorithm')} {_text(digest)}")
+            if text_of(digest) and digest.get("algorithm"):
+                clauses.append(f"{digest.get('algorithm')} {text_of(digest)}")
                 carried.add(digest)
                 carried.add(digest, "algorithm")
         if not clauses:
@@ -534,7 +540,7 @@ class XJustizAsservate:
                 element.text = cleaned
 
 
-class _Carried:
+class Carried:
     """Common nodes this module read and carried: not to be reported as unconsumed."""
 
     def __init__(self) -> None:
@@ -555,7 +561,7 @@ class _Carried:
         return done
 
 
-def _text(element: etree._Element | None) -> str | None:
+def text_of(element: etree._Element | None) -> str | None:
     if element is None or element.text is None:
         return None
     return element.text.strip() or None
@@ -590,7 +596,7 @@ def _remove(element: etree._Element | None) -> None:
         _remove(parent)
 
 
-def _drop_codeless(out: etree._Element) -> None:
+def drop_codeless(out: etree._Element) -> None:
     """Remove code elements the spec started but whose code a table rejected (reported)."""
     for element in list(out.iter()):
         if element.get("listURI") is not None and element.find("code") is None:
@@ -603,7 +609,7 @@ def _rank(element: etree._Element) -> int:
     return _ITEM_ORDER.index(etree.QName(element).localname)
 
 
-def _generated_id(sender: _Authority, document_id: str, item_id: str) -> str:
+def _generated_id(sender: XJustizAuthority, document_id: str, item_id: str) -> str:
     """``<XJustiz-ID>_<UUIDv5>`` as the XSD annotation prescribes; stable per manifest and item."""
     key = uuid.uuid5(uuid.NAMESPACE_URL, f"{document_id}#{item_id}")
     return f"{sender.code}_{key}" if sender.code else str(key)

@@ -49,12 +49,12 @@ from interop.convert.formats.xjustiz.asservate import (
     EREIGNIS_URI,
     NS,
     TNS,
+    Carried,
     XJustizAsservate,
-    _Authority,
-    _Carried,
-    _drop_codeless,
-    _sub,
-    _text,
+    XJustizAuthority,
+    drop_codeless,
+    sub_element,
+    text_of,
 )
 from interop.convert.loss import LossEntry, LossKind, LossReport, preview
 from interop.convert.mapping.engine import Engine
@@ -139,7 +139,7 @@ class XJustizStrafverfahren(XJustizAsservate):
             found = etree.QName(root).text
             raise UsageError(f"{self.name} writes evidence requests only, not {found}")
         message, loss = self.engine.from_common(document)
-        carried = _Carried()
+        carried = Carried()
         rejected: list[LossEntry] = []
         out = message.getroot()
         sender, sender_ref = self._endpoint(root, "issuing", self.sender, "sender", carried)
@@ -151,9 +151,9 @@ class XJustizStrafverfahren(XJustizAsservate):
         if instances:
             self._subject(root, out, carried)
         if out.find("tns:fachdaten", NS) is None:
-            _sub(out, "fachdaten")
+            sub_element(out, "fachdaten")
         out.insert(0, self._header(sender, sender_ref, receiver, receiver_ref, instances))
-        _drop_codeless(out)
+        drop_codeless(out)
         self._offences(root, out, carried)
         _description_languages(root, carried)
         self._clean_text(out, rejected)
@@ -168,11 +168,11 @@ class XJustizStrafverfahren(XJustizAsservate):
 
     def _header(
         self,
-        sender: _Authority,
+        sender: XJustizAuthority,
         sender_ref: str | None,
-        receiver: _Authority,
+        receiver: XJustizAuthority,
         receiver_ref: str | None,
-        instances: list[tuple[_Authority, str]],
+        instances: list[tuple[XJustizAuthority, str]],
     ) -> etree._Element:
         """The 0500017 header, with the event of option ``event`` and ``aktenzeichen.neu``."""
         head = super()._header(sender, sender_ref, receiver, receiver_ref, instances)
@@ -198,13 +198,13 @@ class XJustizStrafverfahren(XJustizAsservate):
         side: str,
         option: str | None,
         label: str,
-        carried: _Carried,
-    ) -> tuple[_Authority, str | None]:
+        carried: Carried,
+    ) -> tuple[XJustizAuthority, str | None]:
         """Sender or receiver: the option, else the request's authority when German (2.2)."""
         if option is not None:
             return self._authority(option), None
         node = root.find(f"r:{side}Authority", RNS)
-        if node is None or _text(root.find(f"r:{side}State", RNS)) != "DE":
+        if node is None or text_of(root.find(f"r:{side}State", RNS)) != "DE":
             raise UsageError(
                 f"{self.name}: r:{side}Authority is not a German authority; name the {label} "
                 f"(option {label}: an XJustiz-ID or a name)"
@@ -213,18 +213,18 @@ class XJustizStrafverfahren(XJustizAsservate):
         reference = node.find("c:reference", RNS)
         carried.add(name)
         carried.add(reference)
-        return self._authority(_text(name) or ""), _text(reference)
+        return self._authority(text_of(name) or ""), text_of(reference)
 
     def _request_instances(
-        self, root: etree._Element, carried: _Carried
-    ) -> list[tuple[_Authority, str]]:
+        self, root: etree._Element, carried: Carried
+    ) -> list[tuple[XJustizAuthority, str]]:
         """One instance per authority with a file number, issuing authority first."""
-        found: list[tuple[_Authority, str]] = []
+        found: list[tuple[XJustizAuthority, str]] = []
         seen: set[tuple[str, str]] = set()
         for side in ("issuing", "executing"):
             name = root.find(f"r:{side}Authority/c:name", RNS)
             number = root.find(f"r:{side}Authority/c:reference", RNS)
-            key = (_text(name) or "", _text(number) or "")
+            key = (text_of(name) or "", text_of(number) or "")
             if not all(key):
                 continue
             carried.add(name)
@@ -235,18 +235,18 @@ class XJustizStrafverfahren(XJustizAsservate):
         return found
 
     @staticmethod
-    def _subject(root: etree._Element, out: etree._Element, carried: _Carried) -> None:
+    def _subject(root: etree._Element, out: etree._Element, carried: Carried) -> None:
         """Classification and provisions of all offences, in the first instance (4.2)."""
         parts: list[str] = []
         for offence in root.iterfind("r:grounds/r:offence", RNS):
             texts = offence.xpath(_CLASSIFICATION, namespaces=RNS)
             text = texts[0] if isinstance(texts, list) and texts else None
-            if not isinstance(text, etree._Element) or not _text(text):
+            if not isinstance(text, etree._Element) or not text_of(text):
                 continue
-            provisions = [p for p in offence.findall("c:statutoryProvision", RNS) if _text(p)]
-            label = _text(text) or ""
+            provisions = [p for p in offence.findall("c:statutoryProvision", RNS) if text_of(p)]
+            label = text_of(text) or ""
             if provisions:
-                label += " (" + ", ".join(_text(p) or "" for p in provisions) + ")"
+                label += " (" + ", ".join(text_of(p) or "" for p in provisions) + ")"
             parts.append(label)
             carried.add(text)
             carried.add(text, "lang")
@@ -255,12 +255,14 @@ class XJustizStrafverfahren(XJustizAsservate):
                 carried.add(provision)
         instance = out.find("tns:grunddaten/tns:verfahrensdaten/tns:instanzdaten", NS)
         if parts and instance is not None:
-            _sub(_sub(instance, "verfahrensgegenstand"), "gegenstand", "; ".join(parts))
+            sub_element(
+                sub_element(instance, "verfahrensgegenstand"), "gegenstand", "; ".join(parts)
+            )
 
     # --- offences -----------------------------------------------------------------------------
 
     @staticmethod
-    def _offences(root: etree._Element, out: etree._Element, carried: _Carried) -> None:
+    def _offences(root: etree._Element, out: etree._Element, carried: Carried) -> None:
         """The persons and the maximum penalty of each offence's single ``tns:delikt``."""
         offences = root.findall("r:grounds/r:offence", RNS)
         written = out.findall("tns:fachdaten/tns:tat", NS)
@@ -276,16 +278,16 @@ class XJustizStrafverfahren(XJustizAsservate):
             for person in persons:
                 if person not in parties:
                     continue
-                beteiligter = _sub(delikt, "beteiligter")
-                _sub(beteiligter, "ref.rollennummer", person)
-                _sub(beteiligter, "fuehrendesDelikt", str(person not in attributed).lower())
+                beteiligter = sub_element(delikt, "beteiligter")
+                sub_element(beteiligter, "ref.rollennummer", person)
+                sub_element(beteiligter, "fuehrendesDelikt", str(person not in attributed).lower())
                 attributed.add(person)
             if persons and all(p in parties for p in persons):
                 carried.add(offence, "persons")
             penalty = _penalty(offence.find("c:maximumPenalty", RNS))
             if penalty is not None:
                 text, source = penalty
-                _sub(delikt, "angedrohteHoechststrafe", text)
+                sub_element(delikt, "angedrohteHoechststrafe", text)
                 carried.add(source)
 
 
@@ -294,8 +296,8 @@ def _penalty(element: etree._Element | None) -> tuple[str, etree._Element] | Non
     if element is None:
         return None
     months = element.find("c:months", RNS)
-    if months is not None and (_text(months) or "").isdigit():
-        count = int(_text(months) or "0")
+    if months is not None and (text_of(months) or "").isdigit():
+        count = int(text_of(months) or "0")
         if count % 12 == 0:
             years = count // 12
             return (f"{years} Jahr" if years == 1 else f"{years} Jahre"), months
@@ -306,7 +308,7 @@ def _penalty(element: etree._Element | None) -> tuple[str, etree._Element] | Non
     return None
 
 
-def _description_languages(root: etree._Element, carried: _Carried) -> None:
+def _description_languages(root: etree._Element, carried: Carried) -> None:
     """The person description the spec wrote: its ``lang`` and ``origin`` are implied (1.4)."""
     for party in root.iterfind("r:personsConcerned/r:party", RNS):
         found = party.xpath(_DESCRIPTION, namespaces=RNS)
@@ -330,9 +332,9 @@ def _drop_nameless_organisations(
         )
         if name is None or name.find("tns:bezeichnung.aktuell", NS) is not None:
             continue
-        number = _text(party.find("tns:beteiligter/tns:beteiligtennummer", NS)) or ""
+        number = text_of(party.find("tns:beteiligter/tns:beteiligtennummer", NS)) or ""
         for reference in list(out.iterfind(".//tns:ref.rollennummer", NS)):
-            if _text(reference) != number:
+            if text_of(reference) != number:
                 continue
             # tns:delikt/tns:beteiligter, or tns:personendaten (around tns:person)
             holder = reference.getparent()
@@ -346,6 +348,6 @@ def _drop_nameless_organisations(
             parent.remove(party)
         source = root.find(f"r:personsConcerned/r:party[@id='{number}']", RNS)
         path = named_xpath(source, {R: "r", NS["c"]: "c"}) if source is not None else number
-        original = _text(source.find("c:legalPerson/c:name", RNS)) if source is not None else None
+        original = text_of(source.find("c:legalPerson/c:name", RNS)) if source is not None else None
         reason = "legal person without a name representable in DIN 91379; party not written"
         rejected.append(LossEntry(LossKind.REJECTED, path, preview(original or number), reason))
