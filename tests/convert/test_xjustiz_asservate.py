@@ -77,7 +77,7 @@ def test_follows_the_converter_protocol() -> None:
     assert isinstance(converter, Converter)
     assert converter.name == "xjustiz-0500017"
     assert converter.version == "3.6.2"
-    assert converter.directions == frozenset({Direction.FROM_COMMON})
+    assert converter.directions == frozenset({Direction.FROM_COMMON, Direction.TO_COMMON})
     assert converter.document_types == ("evidence-manifest",)
     assert converter.extension == ".xml"
 

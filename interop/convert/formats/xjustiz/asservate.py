@@ -1,4 +1,4 @@
-"""XJustiz 3.6.2 message 0500017 ("Asservate") written from an evidence manifest.
+"""XJustiz 3.6.2 message 0500017 ("Asservate"): written from an evidence manifest, and read back.
 
 The items and the parties go through the mapping spec ``asservate.toml`` and the mapping
 engine (exhibit number, description, quantity and unit, origin ``tns:herkunft``; role, name,
@@ -32,6 +32,21 @@ Not written in this version (so reported as unconsumed): ``tns:gegenstandsart`` 
 table known, so ``@type`` is lost); the attached manifest in ``tns:schriftgutobjekte``; the
 legal form, register data and representatives of legal persons; alias names; ``c:region``.
 
+Reading back (``to_common``, docs/xjustiz-mapping.md 5.3) is done here in Python, not by
+running the spec backwards: the spec's common paths select with predicates and unions
+(``c:role[1]``, the carried name, the German text), which the engine can read but not write.
+The header gives ``c:documentId`` (``urn:uuid:`` + message id), ``c:issueDate`` (date of
+``erstellungszeitpunkt``) and ``c:documentLanguage`` (option ``language``, ``de``); the sender
+and receiver (with their instance data) give ``e:compiledBy``, ``e:recipient``, ``e:reference``
+and ``e:request``; one holder is synthesised from the sender; the description clauses give
+back path, size and hashes; code tables are inverted. Every default is reported ``unfilled``
+(also the seizure of each item and the chain of custody, which 0500017 does not carry), every
+XJustiz item not read ``unconsumed``. The result is schema-valid but breaks our evidence rules
+(EVD-017, EVD-020, EVD-026), so the pipeline does not write it; nothing is invented.
+Values that are written but cannot come back (joined family names, countries outside the
+table, ``tns:herkunft``, authorities replaced by an option, DIN 91379 replacements) are named
+by their common path in the from-common loss report.
+
 ``check_output`` validates against the official XSD ``xjustiz_0500_straf_3_6.xsd`` found in the
 directory given by the option ``schema_dir`` or the environment variable
 ``INTEROP_XJUSTIZ_XSD``; nothing is downloaded. **When neither is set, ``check_output`` returns
@@ -42,11 +57,12 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 import unicodedata
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -59,7 +75,7 @@ from interop.convert.converter import Direction, FromCommon, ToCommon
 from interop.convert.loss import LossEntry, LossKind, LossReport, preview
 from interop.convert.mapping.engine import Engine
 from interop.convert.mapping.spec import load_spec
-from interop.errors import UsageError
+from interop.errors import UnreadableInput, UsageError
 from interop.validate.findings import Finding
 from interop.validate.locate import named_xpath
 from interop.validate.xsd import compile_schema, xsd_findings
@@ -199,9 +215,9 @@ class XJustizAsservate:
 
     name = "xjustiz-0500017"
     version = "3.6.2"
-    directions = frozenset({Direction.FROM_COMMON})
+    directions: frozenset[Direction] = frozenset({Direction.FROM_COMMON, Direction.TO_COMMON})
     document_types: tuple[str, ...] = ("evidence-manifest",)
-    description = "XJustiz 3.6.2 exhibits message 0500017 (Asservate), from evidence manifests"
+    description = "XJustiz 3.6.2 exhibits message 0500017 (Asservate), evidence manifests"
     extension = ".xml"
     extensions: tuple[str, ...] = (".xml",)
 
@@ -218,7 +234,9 @@ class XJustizAsservate:
         gerichte_version: str = "3.7",
         ereignis_version: str = "1.13",
         schema_dir: str | Path | None = None,
+        language: str = "de",
     ) -> None:
+        self.language = language
         self.sender = sender
         self.recipient = recipient
         self.authorities = dict(authorities or {})
@@ -232,8 +250,30 @@ class XJustizAsservate:
         self.spec = load_spec(SPEC)
         self.engine = Engine(self.spec)
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """A subclass writes another message: it reads nothing back unless it says how."""
+        super().__init_subclass__(**kwargs)
+        if "to_common" not in cls.__dict__:
+            cls.directions = frozenset({Direction.FROM_COMMON})
+
     def to_common(self, data: bytes, source: str) -> ToCommon:
-        raise UsageError(f"{self.name} only writes XJustiz (from common); it cannot read {source}")
+        """Read a 0500017 message back into an evidence manifest (docs/xjustiz-mapping.md 5.3).
+
+        The result is schema-valid but usually breaks our evidence rules (no seizure, no
+        custody); nothing is invented to make it pass. What could not be read is in the loss
+        report: unconsumed XJustiz items, and every required common field filled by default.
+        """
+        if Direction.TO_COMMON not in self.directions:
+            raise UsageError(
+                f"{self.name} only writes XJustiz (from common); it cannot read {source}"
+            )
+        tree = parse_bytes(data, source)
+        root = tree.getroot()
+        if root.tag != _q(ROOT):
+            found = etree.QName(root).text
+            raise UnreadableInput(source, f"not an XJustiz 0500017 message ({found})")
+        document, loss = _Reader(self, root).run()
+        return ToCommon(document, loss)
 
     def from_common(self, document: etree._ElementTree) -> FromCommon:
         root = document.getroot()
@@ -257,8 +297,54 @@ class XJustizAsservate:
         prefixes = {uri: prefix for prefix, uri in self.spec.namespaces.items()}
         done = carried.paths(prefixes)
         kept = tuple(e for e in loss.entries if e.path not in done)
+        back = tuple(self._not_read_back(root, prefixes))
         etree.indent(out)
-        return FromCommon(serialize(message), LossReport(kept + tuple(rejected)))
+        return FromCommon(serialize(message), LossReport(kept + tuple(rejected) + back))
+
+    def _not_read_back(self, root: etree._Element, prefixes: Mapping[str, str]) -> list[LossEntry]:
+        """Values written into the message in a form that does not give them back (5.3).
+
+        Joined family names, given names with spaces, countries outside the table, seizure
+        links, authorities replaced by an option, a request merged with another instance, and
+        descriptions changed for DIN 91379: each is named by its common path.
+        """
+        lost = _Lost(prefixes)
+        _names_not_read_back(root, lost)
+        _places_not_read_back(root, lost)
+        for link in root.iterfind("e:items/e:item/e:seizure/e:seizedFrom", NS):
+            lost.add(link, "written as tns:herkunft; 0500017 gives no seizure back", "party")
+        replaced = (
+            (self.sender, ("e:compiledBy/c:name", "e:compiledBy/c:reference")),
+            (self.sender, ("e:reference/c:number",)),
+            (self.recipient, ("e:recipient/c:name", "e:recipient/c:reference")),
+        )
+        for option, paths in replaced:
+            for path in paths if option is not None else ():
+                lost.add(
+                    root.find(path, NS), "replaced by an option; travels only as instance data"
+                )
+        issuer = root.find("e:request/e:reference/c:issuer", NS)
+        number = root.find("e:request/e:reference/c:number", NS)
+        others = {
+            (text_of(root.find(n, NS)), text_of(root.find(r, NS)))
+            for n, r in (
+                ("e:compiledBy/c:name", "e:reference/c:number"),
+                ("e:compiledBy/c:name", "e:compiledBy/c:reference"),
+                ("e:recipient/c:name", "e:recipient/c:reference"),
+            )
+        }
+        if (text_of(issuer), text_of(number)) in others:
+            for node in (issuer, number):
+                lost.add(node, "same authority and file number as another instance: merged")
+        texts = [
+            found
+            for item in root.iterfind("e:items/e:item", NS)
+            for found in _nodes(item.xpath(_CARRIED_TEXT, namespaces=NS))
+        ]
+        for text in texts:
+            if din91379(text.text or "", "C") != text.text:
+                lost.add(text, "characters outside DIN 91379 datatype C replaced")
+        return lost.entries
 
     def check_output(self, data: bytes) -> list[Finding]:
         """Validate a written message against the official XSD, if one is configured.
@@ -440,8 +526,10 @@ class XJustizAsservate:
             )
             for text in description if isinstance(description, list) else []:
                 if isinstance(text, etree._Element):  # lang and origin are implied
-                    carried.add(text, "lang")
-                    carried.add(text, "origin")
+                    if text.get("lang") == self.language:
+                        carried.add(text, "lang")
+                    if text.get("origin") == "original":
+                        carried.add(text, "origin")
 
     def _custody_summary(self, root: etree._Element, item_id: str, exhibit: etree._Element) -> None:
         """Storage authority and storage date derived from the chain of custody (5.2).
@@ -538,6 +626,75 @@ class XJustizAsservate:
                 reason = f"characters outside DIN 91379 datatype {datatype} replaced"
                 rejected.append(LossEntry(LossKind.REJECTED, path, preview(original), reason))
                 element.text = cleaned
+
+
+class _Lost:
+    """Loss entries named by common path, for values that the message cannot give back."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        self.prefixes = prefixes
+        self.entries: list[LossEntry] = []
+
+    def add(self, node: etree._Element | None, reason: str, attribute: str | None = None) -> None:
+        if node is None:
+            return
+        value = node.get(attribute) if attribute else text_of(node)
+        if value is None:
+            return
+        path = named_xpath(node, self.prefixes)
+        where = f"{path}/@{attribute}" if attribute else path
+        self.entries.append(LossEntry(LossKind.REJECTED, where, preview(value), reason))
+
+
+def _nodes(result: object) -> list[etree._Element]:
+    """The elements of an XPath result."""
+    items = result if isinstance(result, list) else []
+    return [item for item in items if isinstance(item, etree._Element)]
+
+
+def _names_not_read_back(root: etree._Element, lost: _Lost) -> None:
+    """Several family names become one; a given name with a space becomes two."""
+    names = [
+        found
+        for person in root.iterfind("e:persons/e:party/c:naturalPerson", NS)
+        for found in _nodes(person.xpath(_CARRIED_NAME, namespaces=NS))
+    ]
+    for name in names:
+        if not isinstance(name, etree._Element):
+            continue
+        families = name.findall("c:familyName", NS)
+        for family in families if len(families) > 1 else []:
+            lost.add(family, "joined into one tns:nachname; read back as one family name")
+        for given in name.findall("c:givenName", NS):
+            if len((given.text or "").split()) > 1:
+                lost.add(given, "tns:vorname is split at spaces when read back")
+
+
+def _places_not_read_back(root: etree._Element, lost: _Lost) -> None:
+    """Countries outside the table, and what cannot be read back without them."""
+    countries = set(_tables()["staaten"].values())
+    codes = root.xpath(
+        "e:persons/e:party/*/c:nationality | e:persons/e:party/*/c:birthPlace/c:country"
+        " | e:persons/e:party/*/c:address/c:country"
+        " | e:persons/e:party/*/c:identityDocument/c:issuingCountry",
+        namespaces=NS,
+    )
+    for code in codes if isinstance(codes, list) else []:
+        if not isinstance(code, etree._Element) or text_of(code) in countries:
+            continue
+        reason = "country not in the BfJ Staat table"
+        lost.add(code, reason)
+        parent = code.getparent()
+        local = etree.QName(parent).localname if parent is not None else ""
+        if parent is not None and local in ("birthPlace", "identityDocument"):
+            for sibling in parent:
+                if sibling is not code:
+                    lost.add(sibling, f"{reason}: cannot be read back without it")
+    for place in root.iterfind("e:persons/e:party/c:naturalPerson/c:birthPlace", NS):
+        locality = din91379(text_of(place.find("c:locality", NS)) or "", "B")
+        if not representable(locality, "B"):
+            for part in place:
+                lost.add(part, "birthplace not representable in DIN 91379 datatype B")
 
 
 class Carried:
@@ -644,3 +801,418 @@ def _own_version() -> str:
         return package_version("interop")
     except PackageNotFoundError:
         return "0"
+
+
+# --- reading 0500017 back (XJustiz -> common) ------------------------------------------------
+
+ROOT: Final = "nachricht.straf.asservate.0500017"
+_CARRIED_NAME: Final = (
+    "(c:name[@script = 'Latn'][not(@form) or @form = 'original'] | c:name[@form = "
+    "'transliterated'][not(../c:name[@script = 'Latn'][not(@form) or @form = 'original'])])[1]"
+)
+_CARRIED_TEXT: Final = (
+    "(e:description/c:text[@lang = 'de'] | e:description/c:text[@origin = 'original']"
+    "[not(../c:text[@lang = 'de'])])[1]"
+)
+_CLAUSE: Final = re.compile(
+    r"; (?:Datei (?P<path>\S+)|(?P<size>\d+) Byte"
+    r"|(?P<alg>SHA-256|SHA-512|SHA3-256|SHA-1|MD5) (?P<hex>[0-9A-Fa-f]+))$"
+)
+_DIGITAL: Final = frozenset({"digital-file", "forensic-image", "extraction"})
+_M: Final = "/e:evidenceManifest"
+
+
+class _Reader:
+    """One reading of a 0500017 message: builds the manifest, remembers what it read."""
+
+    def __init__(self, converter: XJustizAsservate, root: etree._Element) -> None:
+        self.converter = converter
+        self.root = root
+        self.consumed: set[etree._Element] = set()
+        self.attributes: set[tuple[etree._Element, str]] = set()
+        self.loss: list[LossEntry] = []
+        self.inverse = _tables()
+
+    # helpers ---------------------------------------------------------------------------------
+
+    def text(self, node: etree._Element, path: str) -> str | None:
+        element = node.find(path, NS)
+        value = text_of(element)
+        if element is not None and value is not None:
+            self.consumed.add(element)
+        return value
+
+    def code(self, node: etree._Element, path: str, table: str | None) -> str | None:
+        """The code of a code element, through an inverted table; unknown codes rejected."""
+        element = node.find(path, NS)
+        if element is None:
+            return None
+        for name in ("listURI", "listVersionID"):
+            if name in element.attrib:
+                self.attributes.add((element, name))
+        value = self.text(element, "code")
+        if value is None or table is None:
+            return value
+        mapped = self.inverse[table].get(value)
+        if mapped is None:
+            where = named_xpath(element, {TNS: "tns"})
+            self.loss.append(
+                LossEntry(LossKind.REJECTED, f"{where}/code", value, f"no entry in {table}")
+            )
+        return mapped
+
+    def filled(self, path: str, value: str, reason: str) -> None:
+        self.loss.append(LossEntry(LossKind.UNFILLED, path, preview(value), reason))
+
+    # the document ----------------------------------------------------------------------------
+
+    def run(self) -> tuple[etree._ElementTree, LossReport]:
+        root = self.root
+        self.attributes.add((root.find("tns:nachrichtenkopf", NS), "xjustizVersion"))  # type: ignore[arg-type]
+        out = etree.Element(f"{{{E}}}evidenceManifest", nsmap={"e": E, "c": C})
+        head = "tns:nachrichtenkopf"
+        message_id = self.text(root, f"{head}/tns:absender/tns:eigeneNachrichtenID")
+        created = self.text(root, f"{head}/tns:erstellungszeitpunkt")
+        document_id = f"urn:uuid:{message_id}" if message_id else f"urn:uuid:{uuid.uuid4()}"
+        _c(out, "documentId", document_id)
+        self.filled(f"{_M}/c:documentId", document_id, "from tns:eigeneNachrichtenID")
+        issue = (created or "")[:10]
+        _c(out, "issueDate", issue)
+        self.filled(f"{_M}/c:issueDate", issue, "date of tns:erstellungszeitpunkt")
+        language = self.converter.language
+        _c(out, "documentLanguage", language)
+        self.filled(f"{_M}/c:documentLanguage", language, "language assumed")
+        instances = self._instances()
+        sender_node = root.find(f"{head}/tns:absender", NS)
+        receiver_node = root.find(f"{head}/tns:empfaenger", NS)
+        sender_ref = self.text(root, f"{head}/tns:absender/tns:aktenzeichen")
+        receiver_ref = self.text(
+            root, f"{head}/tns:empfaenger/tns:auswahl_aktenzeichen/tns:aktenzeichen.freitext"
+        )
+        for flag in ("aktenzeichen.unbekannt", "aktenzeichen.neu"):
+            self.text(root, f"{head}/tns:empfaenger/tns:auswahl_aktenzeichen/tns:{flag}")
+        sender = self._partner(sender_node, instances)
+        receiver = self._partner(receiver_node, instances)
+        reference = _e(out, "reference")
+        number = sender_ref or sender[1]
+        _c(reference, "number", number or "unbekannt")
+        if not number:
+            self.filled(f"{_M}/e:reference/c:number", "unbekannt", "the sender has no file number")
+        used = {sender[2], receiver[2]}
+        for index, (name, file_number, _) in reversed(list(enumerate(instances))):
+            if index not in used:
+                request = _e(_e(out, "request"), "reference")
+                _c(request, "number", file_number)
+                _c(request, "issuer", name)
+                break
+        self._authority(out, "compiledBy", sender[0], number)
+        if receiver[0]:
+            self._authority(out, "recipient", receiver[0], receiver_ref or receiver[1])
+        parties = self._parties()
+        if len(parties):
+            out.append(parties)
+        self._holders(out, sender[0])
+        self._items(out)
+        self.filled(f"{_M}/e:custody", "", "0500017 has no chain of custody")
+        self._unconsumed()
+        etree.indent(out)
+        return out.getroottree(), LossReport(tuple(self.loss))
+
+    def _instances(self) -> list[tuple[str, str, int]]:
+        found: list[tuple[str, str, int]] = []
+        path = "tns:grunddaten/tns:verfahrensdaten/tns:instanzdaten"
+        for index, instance in enumerate(self.root.iterfind(path, NS)):
+            self.text(instance, "tns:instanznummer")
+            name = self._name(instance.find("tns:auswahl_instanzbehoerde", NS))
+            number = self.text(
+                instance, "tns:aktenzeichen/tns:auswahl_aktenzeichen/tns:aktenzeichen.freitext"
+            )
+            found.append((name or "", number or "", index))
+        return found
+
+    def _name(self, choice: etree._Element | None) -> str | None:
+        if choice is None:
+            return None
+        court = self.code(choice, "tns:gericht", None)
+        return court or self.text(choice, "tns:sonstige")
+
+    def _partner(
+        self, node: etree._Element | None, instances: list[tuple[str, str, int]]
+    ) -> tuple[str, str | None, int]:
+        """Name, file number from the instance data, index of that instance (-1: none)."""
+        if node is None:
+            return "", None, -1
+        info = "tns:informationen"
+        name = self._name(node.find(f"{info}/tns:auswahl_kommunikationspartner", NS)) or ""
+        ref = self.text(node, f"{info}/tns:auswahl_verweisGrunddaten/tns:ref.instanznummer")
+        for instance_name, number, index in instances:
+            if ref is not None and ref == str(index + 1) and instance_name == name:
+                return name, number, index
+        return name, None, -1
+
+    def _authority(self, out: etree._Element, local: str, name: str, number: str | None) -> None:
+        node = _e(out, local)
+        path = f"{_M}/e:{local}"
+        _c(node, "name", name)
+        code = _XJUSTIZ_ID.fullmatch(name)
+        kind = ("prosecutor" if name.endswith("S") else "court") if code else "other"
+        _c(node, "kind", kind)
+        _c(node, "country", "DE")
+        if code:
+            self.filled(f"{path}/c:name", name, "XJustiz-ID: no GDS.Gerichte list to name it")
+        self.filled(f"{path}/c:kind", kind, "from the XJustiz-ID" if code else "free-text name")
+        self.filled(f"{path}/c:country", "DE", "XJustiz messages go between German bodies")
+        if number:
+            _c(node, "reference", number)
+
+    def _holders(self, out: etree._Element, sender: str) -> None:
+        holder = _e(_e(out, "holders"), "holder")
+        holder.set("id", "H1")
+        _e(holder, "name", sender)
+        _e(holder, "function", "Asservatenverwaltung")
+        _e(holder, "organisation", sender)
+        _e(holder, "country", "DE")
+        self.filled(f"{_M}/e:holders/e:holder", sender, "synthesised from the sender")
+
+    # parties -----------------------------------------------------------------------------------
+
+    def _parties(self) -> etree._Element:
+        persons = etree.Element(f"{{{E}}}persons")
+        path = "tns:grunddaten/tns:verfahrensdaten/tns:beteiligung"
+        for position, party in enumerate(self.root.iterfind(path, NS), start=1):
+            target = _e(persons, "party")
+            number = self.text(party, "tns:beteiligter/tns:beteiligtennummer")
+            if number is None or not _LOCAL_ID.fullmatch(number):
+                where = named_xpath(party, {TNS: "tns"})
+                self.loss.append(
+                    LossEntry(LossKind.REJECTED, where, number or "", "no usable party number")
+                )
+                number = f"p{position}"
+            target.set("id", number)
+            choice = party.find("tns:beteiligter/tns:auswahl_beteiligter", NS)
+            organisation = choice is not None and choice.find("tns:organisation", NS) is not None
+            roles: list[etree._Element | None] = [*party.findall("tns:rolle", NS)] or [None]
+            for role in roles:
+                value = None
+                if role is not None:
+                    self.text(role, "tns:rollennummer")
+                    value = self.code(role, "tns:rollenbezeichnung", "rollen")
+                if value == "third-party" and organisation:
+                    value = "legal-person"
+                _c(target, "role", value or "other")
+            if choice is None:
+                continue
+            natural = choice.find("tns:natuerlichePerson", NS)
+            if natural is not None:
+                self._natural(natural, _c(target, "naturalPerson"))
+            elif organisation:
+                self._legal(choice.find("tns:organisation", NS), _c(target, "legalPerson"))
+        return persons
+
+    def _natural(self, source: etree._Element, target: etree._Element) -> None:
+        name = _c(target, "name")
+        name.set("script", "Latn")
+        for given in (self.text(source, "tns:vollerName/tns:vorname") or "").split():
+            _c(name, "givenName", given)
+        _c(name, "familyName", self.text(source, "tns:vollerName/tns:nachname") or "")
+        birth_name = self.text(source, "tns:vollerName/tns:geburtsname")
+        if birth_name:
+            _c(name, "birthName", birth_name)
+        sex = self.code(source, "tns:geschlecht", "geschlecht")
+        if sex:
+            _c(target, "sex", sex)
+        birth = self.text(source, "tns:geburt/tns:geburtsdatum")
+        if birth:
+            _c(target, "birthDate", birth)
+        locality = self.text(source, "tns:geburt/tns:geburtsort/tns:ort")
+        country = self.code(source, "tns:geburt/tns:geburtsort/tns:staat", "staaten")
+        if locality and country:
+            place = _c(target, "birthPlace")
+            _c(place, "locality", locality)
+            _c(place, "country", country)
+        for nationality in source.iterfind("tns:staatsangehoerigkeit", NS):
+            value = self.code(nationality, ".", "staaten")
+            if value:
+                _c(target, "nationality", value)
+        for document in source.iterfind("tns:ausweisdokument", NS):
+            self._identity(document, target)
+        for language in source.iterfind("tns:sprache", NS):
+            value = self.code(language, ".", None)
+            if value:
+                _c(target, "languageUnderstood", value)
+        for address in source.iterfind("tns:anschrift", NS):
+            self._address(address, target)
+
+    def _identity(self, document: etree._Element, target: etree._Element) -> None:
+        """One identity document; without number and issuing state it stays unconsumed."""
+        kind = self.code(document, "tns:ausweisart", "ausweisart") or "other"
+        issuing = self.code(document, "tns:ausstellenderStaat", "staaten")
+        number = self.text(document, "tns:ausweis.ID")
+        expiry = self.text(document, "tns:gueltigkeit/tns:ende")
+        if not (issuing and number):
+            for element in document.iter():
+                self.consumed.discard(element)
+            return
+        identity = _c(target, "identityDocument")
+        _c(identity, "type", kind)
+        _c(identity, "number", number)
+        _c(identity, "issuingCountry", issuing)
+        if expiry:
+            _c(identity, "expiryDate", expiry)
+
+    def _legal(self, source: etree._Element | None, target: etree._Element) -> None:
+        if source is None:
+            return
+        _c(target, "name", self.text(source, "tns:bezeichnung/tns:bezeichnung.aktuell") or "")
+        addresses = source.findall("tns:anschrift", NS)
+        country = None
+        if addresses:
+            staat = addresses[0].find("tns:staat", NS)
+            country = (
+                self.inverse["staaten"].get(staat.findtext("code") or "")
+                if staat is not None
+                else None
+            )
+        _c(target, "registrationCountry", country or "DE")
+        self.filled(
+            f"{_M}/e:persons/e:party/c:legalPerson/c:registrationCountry",
+            country or "DE",
+            "from the address",
+        )
+        if addresses:
+            self._address(addresses[0], target)
+
+    def _address(self, source: etree._Element, target: etree._Element) -> None:
+        city = source.find("tns:ort", NS)
+        if text_of(city) is None:
+            return
+        address = _c(target, "address")
+        for line in source.iterfind("tns:anschriftenzusatz", NS):
+            if text_of(line):
+                self.consumed.add(line)
+                _c(address, "addressLine", text_of(line) or "")
+        for local, common in (
+            ("strasse", "street"),
+            ("hausnummer", "houseNumber"),
+            ("postleitzahl", "postalCode"),
+            ("ort", "city"),
+        ):
+            value = self.text(source, f"tns:{local}")
+            if value:
+                _c(address, common, value)
+        _c(address, "country", self.code(source, "tns:staat", "staaten") or "DE")
+
+    # items -------------------------------------------------------------------------------------
+
+    def _items(self, out: etree._Element) -> None:
+        items = _e(out, "items")
+        for position, exhibit in enumerate(
+            self.root.iterfind("tns:fachdaten/tns:asservate", NS), start=1
+        ):
+            item = _e(items, "item")
+            number = self.text(exhibit, "tns:nummer")
+            if number is None or not _LOCAL_ID.fullmatch(number):
+                where = named_xpath(exhibit, {TNS: "tns"})
+                self.loss.append(
+                    LossEntry(
+                        LossKind.REJECTED, f"{where}/tns:nummer", number or "", "not a LocalId"
+                    )
+                )
+                number = f"I{position}"
+            item.set("id", number)
+            group = self.text(exhibit, "tns:asservatengruppe/tns:gruppe")
+            running = self.text(exhibit, "tns:asservatengruppe/tns:laufendeNummer")
+            if group is None:
+                group = self.text(exhibit, "tns:asservatenID") or number
+            exhibit_number = f"{group} Nr. {running}" if running else group
+            unit = self.text(exhibit, "tns:einheit")
+            amount = self.text(exhibit, "tns:menge")
+            kind = {"Datei": "digital-file", "Blatt": "document"}.get(unit or "", "physical")
+            item.set("type", kind)
+            here = f"{_M}/e:items/e:item[{position}]"
+            self.filled(f"{here}/e:seizure", "", "0500017 has no seizure time, place or officer")
+            self.filled(f"{here}/@type", kind, "from tns:einheit (no gegenstandsart table)")
+            _e(item, "exhibitNumber", exhibit_number)
+            text, path, size, hashes = self._clauses(self.text(exhibit, "tns:bezeichnung"))
+            if not text:
+                text = exhibit_number
+                self.filled(f"{here}/e:description", text, "no tns:bezeichnung")
+            description = _c(_e(item, "description"), "text", text)
+            description.set("lang", self.converter.language)
+            description.set("origin", "original")
+            if unit == "Blatt" and amount and amount.isdigit() and int(amount) > 0:
+                _e(item, "pages", amount)
+            elif amount is not None and not (amount == "1" and unit in ("Stück", "Datei")):
+                for local in ("menge", "einheit"):
+                    element = exhibit.find(f"tns:{local}", NS)
+                    if element is not None:
+                        self.consumed.discard(element)
+            if path:
+                _e(item, "path", path)
+            if size:
+                _e(item, "size", size)
+            for algorithm, value in hashes:
+                digest = _e(item, "hash", value)
+                digest.set("algorithm", algorithm)
+
+    @staticmethod
+    def _clauses(
+        value: str | None,
+    ) -> tuple[str, str | None, str | None, list[tuple[str, str]]]:
+        """The interop convention, from the end: ``; Datei p``, ``; n Byte``, ``; ALG hex``."""
+        text = value or ""
+        path = size = None
+        hashes: list[tuple[str, str]] = []
+        while match := _CLAUSE.search(text):
+            if match.group("path") and path is None:
+                path = match.group("path")
+            elif match.group("size") and size is None:
+                size = match.group("size")
+            elif match.group("alg"):
+                hashes.insert(0, (match.group("alg"), match.group("hex")))
+            else:
+                break
+            text = text[: match.start()]
+        return text, path, size, hashes
+
+    def _unconsumed(self) -> None:
+        prefixes = {TNS: "tns"}
+        for element in self.root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            path = named_xpath(element, prefixes)
+            for name, value in element.attrib.items():
+                if (element, name) not in self.attributes:
+                    local = etree.QName(name).localname
+                    self.loss.append(
+                        LossEntry(LossKind.UNCONSUMED, f"{path}/@{local}", preview(value))
+                    )
+            if element is self.root or element in self.consumed:
+                continue
+            text = (element.text or "").strip()
+            if text or (len(element) == 0 and not element.attrib):
+                self.loss.append(LossEntry(LossKind.UNCONSUMED, path, preview(text)))
+
+
+@cache
+def _tables() -> dict[str, dict[str, str]]:
+    """The code tables of the spec (national code -> common code), for reading."""
+    data = tomllib.loads(SPEC.read_text(encoding="utf-8"))
+    return {
+        name: {str(k): str(v) for k, v in table.items()}
+        for name, table in data.get("tables", {}).items()
+    }
+
+
+def _e(parent: etree._Element, local: str, text: str | None = None) -> etree._Element:
+    child: etree._Element = etree.SubElement(parent, f"{{{E}}}{local}")
+    if text is not None:
+        child.text = text
+    return child
+
+
+def _c(parent: etree._Element, local: str, text: str | None = None) -> etree._Element:
+    child: etree._Element = etree.SubElement(parent, f"{{{C}}}{local}")
+    if text is not None:
+        child.text = text
+    return child
