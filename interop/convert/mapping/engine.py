@@ -96,16 +96,19 @@ class Engine:
         for element in root.iter():
             if not isinstance(element.tag, str):
                 continue  # comments and processing instructions carry no data
-            path = named_xpath(element, self._prefixes)
+            # Paths are built only for what is reported: most nodes were consumed.
             for name, value in element.attrib.items():
                 if (element, name) not in attributes and not name.startswith(f"{{{_XSI}}}"):
                     local = etree.QName(name).localname
+                    path = named_xpath(element, self._prefixes)
                     yield LossEntry(LossKind.UNCONSUMED, f"{path}/@{local}", preview(value))
             if element is root or element in consumed:
                 continue
             text = (element.text or "").strip()
             if text or (len(element) == 0 and not element.attrib):
-                yield LossEntry(LossKind.UNCONSUMED, path, preview(text))
+                yield LossEntry(
+                    LossKind.UNCONSUMED, named_xpath(element, self._prefixes), preview(text)
+                )
 
 
 class _Run:
