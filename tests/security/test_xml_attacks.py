@@ -3,7 +3,6 @@ bounded memory. Proved on the real CLI in a subprocess, under strace where avail
 
 from __future__ import annotations
 
-import resource
 import shutil
 import socket
 import subprocess
@@ -54,12 +53,28 @@ def loopback_listener() -> object:
     sock.close()
 
 
-def _run_measured(args: list[str]) -> tuple[subprocess.CompletedProcess[str], int]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any child so far: compare against this run.
-    return done, max(after, before)
+# Runs the command as its only child and writes that child's peak memory (kB) to a file.
+# getrusage(RUSAGE_CHILDREN) in the test process itself would report the largest child of
+# the whole test session, not of this command.
+_MEASURE = (
+    "import resource, subprocess, sys; "
+    "code = subprocess.run(sys.argv[2:]).returncode; "
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+    "sys.exit(code)"
+)
+
+
+def _run_measured(args: list[str], tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], int]:
+    peak = tmp_path / "peak-kb"
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(peak), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    return done, int(peak.read_text())
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda p: p.name)
@@ -79,7 +94,7 @@ def test_attack_refused_without_side_effects(
             str(trace),
             *command,
         ]
-    done, max_rss_kb = _run_measured(command)
+    done, max_rss_kb = _run_measured(command, tmp_path)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "DOCTYPE" in done.stdout
     assert "Traceback" not in done.stderr
