@@ -8,8 +8,6 @@ and descriptions must come through unchanged.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,15 +25,14 @@ from interop.convert.formats.xjustiz.asservate import (
 from interop.convert.loss import LossKind
 from interop.convert.pipeline import Pipeline
 from interop.errors import UsageError
-from interop.validate.validator import ValidationSettings, Validator
+from interop.validate.validator import Validator
 from tests.conftest import EXAMPLES
+from tests.convert.xjustiz_support import (
+    XSD_DIR,
+    assert_official_xjustiz,
+    official_validator,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-XJUSTIZ = ROOT / ".." / "shared" / "fixtures" / "xjustiz-3.6.2"
-XSD_DIR = XJUSTIZ / "xsd"
-STRAF = XSD_DIR / "xjustiz_0500_straf_3_6.xsd"
-GDS_RULES = XJUSTIZ / "schematron" / "xjustiz.gds_1_3.sch"
-STRAF_RULES = XJUSTIZ / "schematron" / "xjustiz.straf_1_2.sch"
 MANIFESTS = sorted((EXAMPLES / "evidence").glob("*.xml"))
 LAPTOP = EXAMPLES / "evidence" / "evidence-laptop-image-de-pl.xml"
 NS = {"tns": "http://www.xjustiz.de", "e": "urn:interop:evidence:1", "c": "urn:interop:common:1"}
@@ -68,8 +65,7 @@ def message(result: FromCommon) -> etree._Element:
 
 @pytest.fixture(scope="module")
 def validator() -> Validator:
-    settings = ValidationSettings(schema=STRAF, rules=(GDS_RULES, STRAF_RULES))
-    return Validator(settings)
+    return official_validator()
 
 
 def test_follows_the_converter_protocol() -> None:
@@ -87,20 +83,7 @@ def test_output_passes_xmllint_and_the_official_rules(
     manifest: Path, validator: Validator, tmp_path: Path
 ) -> None:
     converter, result = convert(manifest)
-    out = tmp_path / "message.xml"
-    out.write_bytes(result.data)
-
-    xmllint = shutil.which("xmllint")
-    assert xmllint, "xmllint is needed as the independent XSD check"
-    run = subprocess.run(
-        [xmllint, "--noout", "--schema", str(STRAF), str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    assert validator.check_bytes(result.data, out.name).findings == ()
+    assert_official_xjustiz(result.data, tmp_path, validator)
     assert converter.check_output(result.data) == []
 
 
