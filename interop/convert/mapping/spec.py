@@ -104,6 +104,7 @@ class Spec:
     extension: str
     namespaces: Mapping[str, str]
     rules: tuple[Rule, ...]
+    tables: Mapping[str, Mapping[str, str]]  # national code -> common code, per table
 
 
 def load_spec(path: Path) -> Spec:
@@ -141,6 +142,7 @@ def load_spec(path: Path) -> Spec:
         extension=str(head.get("extension", ".xml")),
         namespaces=namespaces,
         rules=rules,
+        tables=tables,
     )
 
 

@@ -57,7 +57,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 import unicodedata
 import uuid
 from collections.abc import Mapping
@@ -1195,13 +1194,9 @@ class _Reader:
 
 
 @cache
-def _tables() -> dict[str, dict[str, str]]:
+def _tables() -> Mapping[str, Mapping[str, str]]:
     """The code tables of the spec (national code -> common code), for reading."""
-    data = tomllib.loads(SPEC.read_text(encoding="utf-8"))
-    return {
-        name: {str(k): str(v) for k, v in table.items()}
-        for name, table in data.get("tables", {}).items()
-    }
+    return load_spec(SPEC).tables
 
 
 def _e(parent: etree._Element, local: str, text: str | None = None) -> etree._Element:
