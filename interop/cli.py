@@ -256,6 +256,93 @@ def convert(
     sys.exit(batch.exit_code(results, strict=strict))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("--notice", metavar="KIND", help="Notice kind (see --list) [by document type].")
+@click.option("--lang", "language", metavar="LL", help="Language [the recipient's].")
+@click.option("--also", metavar="LL", help="A second language, side by side.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "pdf", "txt"]), default="html", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (one input).")
+@click.option("--out-dir", type=click.Path(file_okay=False), help="Folder for the outputs.")
+@click.option(
+    "--template-dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Your own templates; a file named like a bundled one replaces it (sandboxed).",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+    help="PDF/A-3b (source XML attached) or PDF/UA-1 (tagged).",
+)
+@click.option("--no-validate", is_flag=True, help="Render even a document that breaks the rules.")
+@click.option("--list", "list_kinds", is_flag=True, help="List notice kinds and languages.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes [all cores].")
+@click.option("--progress/--no-progress", default=None, help="Progress bar [on a terminal].")
+def render(
+    paths: tuple[str, ...],
+    notice: str | None,
+    language: str | None,
+    also: str | None,
+    fmt: str,
+    output: str | None,
+    out_dir: str | None,
+    template_dir: str | None,
+    pdf_variant: str | None,
+    no_validate: bool,
+    list_kinds: bool,
+    jobs: int | None,
+    progress: bool | None,
+) -> None:
+    """Render notices (HTML, PDF or text) in one language or two side by side.
+
+    Exit status: 0 done, 1 a document is invalid or a notice cannot be made from it,
+    2 unreadable input or bad usage.
+    """
+    from interop.render import batch, listing
+    from interop.render.html import RenderOptions
+    from interop.render.job import Format, RenderJob
+    from interop.validate.batch import default_jobs
+
+    if list_kinds:
+        click.echo(listing.table())
+        return
+    if not paths:
+        raise click.UsageError("give FILE... (or --list)")
+    if also and not language:
+        raise click.UsageError("--also needs --lang")
+    if pdf_variant and fmt != "pdf":
+        raise click.UsageError("--pdf-variant needs --format pdf")
+    languages = tuple(x for x in (language, also) if x)
+    job = RenderJob(
+        options=RenderOptions(notice, languages, Path(template_dir) if template_dir else None),
+        format=Format(fmt),
+        pdf_variant=pdf_variant,
+        validate=not no_validate,
+    )
+    files = batch.input_files(paths)
+    targets = batch.outputs(files, job, output, out_dir)
+    if fmt == "pdf" and "-" in targets and _is_tty(sys.stdout):
+        raise click.UsageError("PDF to a terminal: give -o FILE.pdf")
+    show_progress = (progress if progress is not None else _is_tty(sys.stderr)) and len(files) > 1
+    with _progress_bar(len(files), show_progress, "rendering") as advance:
+        outcomes = batch.render_all(
+            files,
+            targets,
+            job,
+            jobs=jobs or default_jobs(),
+            write_stdout=sys.stdout.buffer.write,
+            on_done=advance,
+        )
+    for outcome in outcomes:
+        if outcome.error:
+            click.echo(f"interop: error: {outcome.error}", err=True)
+        elif outcome.output != "-" and len(outcomes) > 1:
+            click.echo(f"{outcome.source} -> {outcome.output}", err=True)
+    sys.exit(max((outcome.exit_code for outcome in outcomes), default=0))
+
+
 def _emit(fmt: str, reports: list[FileReport], output: str | None, fail_on: Severity) -> None:
     from interop import xmlio
     from interop.validate.reports import write_report
@@ -288,12 +375,14 @@ def _color_wanted() -> bool:
 
 
 @contextmanager
-def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+def _progress_bar(
+    total: int, enabled: bool, label: str = "validating"
+) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on standard error (yields its update function), or nothing."""
     if not enabled:
         yield None
         return
-    with click.progressbar(length=total, label="validating", file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
 
 

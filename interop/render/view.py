@@ -1,0 +1,401 @@
+"""The document as templates see it: the XML tree, typed by the schema, formatted per language.
+
+There is no second object model: a :class:`Node` wraps an lxml element and knows its schema
+type, so ``{{ doc.issueDate }}`` prints a localized date, ``{{ doc.capacity }}`` the translated
+name of a code, and ``{{ doc.subject }}`` the free text in the reader's language with its
+provenance. Templates name fields with :meth:`View.rows`, which checks every name against the
+schema (a misspelt field fails loudly instead of printing nothing), and end with
+:meth:`View.remaining`, which shows whatever a template did not place: nothing in a document
+is left out of its notice silently.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Final
+
+from lxml import etree
+from markupsafe import Markup, escape
+
+from interop.errors import UsageError
+from interop.render.freetext import Choice, Shown, choose
+from interop.render.localize import Localizer, parse_duration
+from interop.render.schema_types import SchemaIndex, local
+
+XS: Final = "{http://www.w3.org/2001/XMLSchema}"
+C: Final = "{urn:interop:common:1}"
+_NUMBERS: Final = frozenset(
+    f"{XS}{name}" for name in ("integer", "nonNegativeInteger", "positiveInteger", "decimal", "int")
+)
+_DATES: Final = frozenset({f"{XS}date", f"{C}Date"})
+# Complex types with a compact rendering of their own instead of a list of fields.
+_COMPACT: Final = frozenset(
+    {"PersonNameType", "AddressType", "PenaltyType", "PartyRefType", "HolderRefType", "HashType"}
+)
+# Attributes that point at another element of the document by its id.
+_REFERENCES: Final = ("ref", "holder", "party")
+
+
+class Node:
+    """An element of the document. ``node.child`` is the first child of that local name."""
+
+    __slots__ = ("element", "type_key", "view")
+
+    def __init__(self, element: etree._Element, type_key: str | None, view: View) -> None:
+        self.element = element
+        self.type_key = type_key
+        self.view = view
+
+    def __getattr__(self, name: str) -> Node:
+        found = self.view.children(self, name)
+        if not found:
+            raise AttributeError(name)  # Jinja's StrictUndefined takes over from here
+        return found[0]
+
+    def __getitem__(self, key: str) -> str | Node:
+        if key.startswith("@"):
+            value = self.element.get(key[1:])
+            if value is None:
+                raise KeyError(key)
+            return value
+        try:
+            return self.__getattr__(key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def __bool__(self) -> bool:
+        if self.view.primitive(self) == f"{XS}boolean":
+            return (self.element.text or "").strip() in {"true", "1"}
+        return True
+
+    def __str__(self) -> str:
+        return self.view.plain(self)
+
+    def __html__(self) -> Markup:
+        return self.view.value(self)
+
+    @property
+    def name(self) -> str:
+        """Local name of the element (for templates that loop over children)."""
+        return str(etree.QName(self.element).localname)
+
+
+class View:
+    """One rendering of one document in one language."""
+
+    def __init__(self, root: etree._Element, index: SchemaIndex, words: Localizer) -> None:
+        self.index = index
+        self.words = words
+        self.rendered: set[etree._Element] = set()
+        self.root = Node(root, index.elements.get(str(root.tag)), self)
+        self._ids = {node.get("id"): node for node in root.iter() if node.get("id")}
+
+    # --- navigation ---------------------------------------------------------------------
+
+    def children(self, node: Node, name: str) -> list[Node]:
+        """Children of ``node`` with local name ``name`` (checked against the schema)."""
+        found = [
+            child
+            for child in node.element
+            if isinstance(child.tag, str) and etree.QName(child).localname == name
+        ]
+        if not found and node.type_key is not None and not self.allows(node, name):
+            raise UsageError(f"template error: {local(node.type_key)} has no field {name!r}")
+        return [self._wrap(node, child) for child in found]
+
+    def allows(self, node: Node, name: str) -> bool:
+        seen: set[str] = set()
+        current = node.type_key
+        while current is not None and current not in seen:
+            seen.add(current)
+            complex_type = self.index.types.get(current)
+            if complex_type is None:
+                return False
+            if any(local(tag) == name for tag in complex_type.children):
+                return True
+            current = complex_type.base
+        return False
+
+    def _wrap(self, parent: Node, child: etree._Element) -> Node:
+        type_key = (
+            self.index.child_type(parent.type_key, str(child.tag)) if parent.type_key else None
+        )
+        return Node(child, type_key, self)
+
+    def each(self, node: Node, name: str) -> list[Node]:
+        """All children of that name (an empty list when there are none)."""
+        return self.children(node, name)
+
+    def party(self, ref: str) -> Node | None:
+        """The party with ``@id`` = ``ref``, typed, or None."""
+        element = self._ids.get(ref)
+        if element is None:
+            return None
+        return Node(element, self.index.type_of(element), self)
+
+    def primitive(self, node: Node) -> str:
+        return self.index.primitive(node.type_key) if node.type_key else ""
+
+    # --- values -------------------------------------------------------------------------
+
+    def plain(self, node: Node) -> str:
+        """The value as plain text, formatted for the language (codes named, dates long)."""
+        self.rendered.add(node.element)
+        type_key = node.type_key or ""
+        primitive = self.primitive(node)
+        text = " ".join((node.element.text or "").split())
+        kind = local(primitive)
+        if kind == "CountryCode":
+            return self.words.country(text)
+        if kind == "LanguageCode":
+            return self.words.language_name(text)
+        english = self.index.code_name(type_key, text) if type_key else None
+        if english is not None:
+            return self.words.code(self.index.primitive(type_key), english)
+        return self._formatted(primitive, text)
+
+    def _formatted(self, primitive: str, text: str) -> str:  # noqa: PLR0911 - one per type
+        try:
+            if primitive in _DATES or (
+                len(text) == 10 and text[4:5] == "-" and "Date" in primitive
+            ):
+                return self.words.date(date.fromisoformat(text))
+            if primitive == f"{XS}dateTime":
+                return self.words.datetime(datetime.fromisoformat(text))
+        except ValueError:
+            return text
+        if primitive == f"{XS}boolean":
+            yes = text in {"true", "1"}
+            return str(self.words.gettext("Yes") if yes else self.words.gettext("No"))
+        if primitive == f"{XS}duration":
+            duration = parse_duration(text)
+            return self.words.duration(duration) if duration is not None else text
+        if primitive in _NUMBERS and text.lstrip("-").replace(".", "", 1).isdigit():
+            return self.words.number(float(text) if "." in text else int(text))
+        return text
+
+    def value(self, node: Node) -> Markup:
+        """The value as HTML: a free text block, a compact form, or a list of fields."""
+        self.rendered.add(node.element)
+        kind = local(node.type_key or "")
+        if kind == "FreeTextType":
+            return self.free_text(node)
+        if kind in _COMPACT:
+            return self._compact(node, kind)
+        if any(isinstance(child.tag, str) for child in node.element):
+            return Markup('<dl class="fields">') + self.rows(node) + Markup("</dl>")
+        return escape(self.plain(node))
+
+    def rows(self, node: Node, *names: str) -> Markup:
+        """``<dt>``/``<dd>`` rows for the named children of ``node`` (all when none named)."""
+        wanted = names or _child_names(node.element)
+        parts = [] if names else self._attribute_rows(node)
+        for name in wanted:
+            found = self.children(node, name)
+            if found:
+                parts.append(self._row(name, found))
+        return Markup("").join(parts)
+
+    def _attribute_rows(self, node: Node) -> list[Markup]:
+        """Rows for the attributes that carry a code (an item's type, a hash's algorithm)."""
+        complex_type = self.index.types.get(node.type_key or "")
+        if complex_type is None:
+            return []
+        rows = []
+        for name, type_key in complex_type.attributes.items():
+            value = node.element.get(name)
+            english = self.index.code_name(type_key, value) if value is not None else None
+            if english is not None:
+                shown = self.words.code(self.index.primitive(type_key), english)
+                rows.append(Markup("<dt>%s</dt><dd>%s</dd>") % (self.words.label(name), shown))
+        return rows
+
+    def _row(self, name: str, nodes: list[Node]) -> Markup:
+        label = escape(self.words.label(name))
+        simple = all(
+            not any(isinstance(c.tag, str) for c in n.element)
+            and local(n.type_key or "") not in _COMPACT
+            for n in nodes
+        )
+        if simple and len(nodes) > 1:
+            joined = self.words.join([self.plain(n) for n in nodes])
+            return Markup("<dt>%s</dt><dd>%s</dd>") % (label, joined)
+        cells = Markup("").join(Markup("<dd>%s</dd>") % self.value(n) for n in nodes)
+        return Markup("<dt>%s</dt>") % label + cells
+
+    def remaining(self, node: Node, heading: str) -> Markup:
+        """A section with every child of ``node`` no template part has shown, if any."""
+        left = [
+            name
+            for name in _child_names(node.element)
+            if not all(self._shown(n.element) for n in self.children(node, name))
+        ]
+        if not left:
+            return Markup("")
+        rows = self.rows(node, *left)
+        return Markup(
+            '<section class="remaining"><h2>%s</h2><dl class="fields">%s</dl></section>'
+        ) % (
+            heading,
+            rows,
+        )
+
+    def _shown(self, element: etree._Element) -> bool:
+        if element in self.rendered:
+            return True
+        children = [child for child in element if isinstance(child.tag, str)]
+        return bool(children) and all(self._shown(child) for child in children)
+
+    # --- special forms ------------------------------------------------------------------
+
+    def free_text(self, node: Node) -> Markup:
+        """The text for this language, with where it comes from when not the original."""
+        for child in node.element:
+            self.rendered.add(child)
+        choice = choose(node.element, self.words.language)
+        if choice is None:
+            return Markup("")
+        paragraphs = [p for p in (line.strip() for line in choice.text.splitlines()) if p]
+        body = Markup("").join(Markup("<p>%s</p>") % p for p in paragraphs)
+        note = self.provenance(choice)
+        css = f"freetext {choice.shown.value}"
+        direction = "rtl" if choice.language in {"ar", "he", "fa", "ur"} else "ltr"
+        block = Markup('<div class="%s" lang="%s" dir="%s">%s</div>') % (
+            css,
+            choice.language,
+            direction,
+            body,
+        )
+        if note:
+            block += Markup('<p class="provenance %s">%s</p>') % (choice.shown.value, note)
+        return block
+
+    def provenance(self, choice: Choice) -> str:
+        """What the reader must know about where this text comes from ("" for an original)."""
+        words = self.words
+        source = words.language_name(choice.source_language or choice.language)
+        if choice.shown is Shown.UNTRANSLATED:
+            return str(
+                words.gettext(
+                    "Original text in %(language)s; no translation into %(target)s is available.",
+                    language=words.language_name(choice.language),
+                    target=words.language_name(words.language),
+                )
+            )
+        if choice.shown is Shown.MACHINE:
+            engine = " ".join(
+                part for part in (choice.engine, choice.model, choice.model_version) if part
+            )
+            if choice.reviewed and choice.reviewed_by:
+                return str(
+                    words.gettext(
+                        "Machine translation from %(language)s (%(engine)s), reviewed by "
+                        "%(reviewer)s.",
+                        language=source,
+                        engine=engine,
+                        reviewer=choice.reviewed_by,
+                    )
+                )
+            return str(
+                words.gettext(
+                    "Machine translation from %(language)s (%(engine)s), not reviewed.",
+                    language=source,
+                    engine=engine,
+                )
+            )
+        if choice.shown is Shown.HUMAN:
+            return str(
+                words.gettext(
+                    "Translation from %(language)s by %(translator)s.",
+                    language=source,
+                    translator=choice.translator or "?",
+                )
+            )
+        return ""
+
+    def _compact(self, node: Node, kind: str) -> Markup:
+        for element in node.element.iter():
+            self.rendered.add(element)
+        if kind == "PersonNameType":
+            return self._name(node)
+        if kind == "AddressType":
+            return self._address(node)
+        if kind == "PenaltyType":
+            return escape(self._penalty(node))
+        if kind == "HashType":
+            algorithm = node.element.get("algorithm", "")
+            return Markup('<span class="hash">%s: %s</span>') % (algorithm, self.plain(node))
+        return self._reference(node)
+
+    def _reference(self, node: Node) -> Markup:
+        ref = next((node.element.get(a) for a in _REFERENCES if node.element.get(a)), "")
+        target = self.party(ref or "")
+        if target is None:
+            return escape(ref)
+        holder_name = target.element.find("{urn:interop:evidence:1}name")
+        if holder_name is not None:
+            return escape(" ".join((holder_name.text or "").split()))
+        return self.person_name(target)
+
+    def _name(self, node: Node) -> Markup:
+        element = node.element
+        parts = [
+            " ".join((child.text or "").split())
+            for child in element
+            if isinstance(child.tag, str)
+            and etree.QName(child).localname in {"givenName", "patronymic", "familyName"}
+        ]
+        text = " ".join(p for p in parts if p) or " ".join((element.text or "").split())
+        form = element.get("form")
+        suffix = ""
+        if form == "transliterated":
+            suffix = " (" + self.words.gettext("transliterated") + ")"
+        elif form == "alias":
+            suffix = " (" + self.words.gettext("alias") + ")"
+        return Markup('<span class="name" dir="auto">%s</span>%s') % (text, suffix)
+
+    def person_name(self, party: Node) -> Markup:
+        """The first name of a party (natural or legal person) as HTML."""
+        for name in party.element.iter(f"{C}name"):
+            parent = name.getparent()
+            if parent is not None and etree.QName(parent).localname in {
+                "naturalPerson",
+                "legalPerson",
+            }:
+                return self._name(Node(name, self.index.type_of(name), self))
+        return escape(party.element.get("id", ""))
+
+    def _address(self, node: Node) -> Markup:
+        def text(name: str) -> str:
+            found = node.element.find(f"{C}{name}")
+            return " ".join((found.text or "").split()) if found is not None else ""
+
+        lines = [
+            text("addressLine"),
+            " ".join(p for p in (text("street"), text("houseNumber")) if p),
+            " ".join(p for p in (text("postalCode"), text("city")) if p),
+            text("region"),
+            self.words.country(text("country")) if text("country") else "",
+        ]
+        return Markup("<br/>").join(escape(line) for line in lines if line)
+
+    def _penalty(self, node: Node) -> str:
+        months = node.element.findtext(f"{C}months")
+        if months is not None and months.strip().isdigit():
+            count = int(months)
+            if count % 12 == 0:
+                return str(self.words.ngettext("%(num)s year", "%(num)s years", count // 12))
+            return str(self.words.ngettext("%(num)s month", "%(num)s months", count))
+        if node.element.find(f"{C}life") is not None:
+            return str(self.words.gettext("life imprisonment"))
+        return " ".join(" ".join(node.element.itertext()).split())
+
+
+def _child_names(element: etree._Element) -> list[str]:
+    names: list[str] = []
+    for child in element:
+        if isinstance(child.tag, str):
+            name = str(etree.QName(child).localname)
+            if name not in names:
+                names.append(name)
+    return names
