@@ -48,5 +48,12 @@ class SchemaError(InteropError, ValueError):
     """A schema, catalog or rules file that cannot be compiled or resolved offline."""
 
 
+class RenderError(InteropError):
+    """A notice that cannot be made from a document: invalid, or a template asks for what the
+    document or its schema does not have (exit status 1)."""
+
+    exit_code = 1
+
+
 class UsageError(InteropError, ValueError):
     """Options that do not fit together or name something that does not exist."""

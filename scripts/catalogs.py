@@ -126,13 +126,16 @@ def check(template: Catalog) -> list[str]:
 
 
 def export(language: str, target: Path) -> None:
-    """The untranslated or fuzzy messages of ``language`` as JSON, for a translator's tool."""
+    """The untranslated, fuzzy or English-copied messages of ``language`` as JSON."""
     with po_file(language).open("rb") as handle:
         catalog = read_po(handle, locale=language, domain=DOMAIN)
     entries = []
     for message in catalog:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if not message.id or (all(strings) and not message.fuzzy):
+        # A copy of the English is exported too (a translator confirms terms like "IBAN").
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        copied = language != SOURCE_LANGUAGE and strings[: len(ids)] == ids
+        if not message.id or (all(strings) and not message.fuzzy and not copied):
             continue
         plural = isinstance(message.id, tuple)
         entries.append({

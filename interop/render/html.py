@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any, Final
@@ -145,6 +146,7 @@ def default_language(root: etree._Element) -> str:
     )
 
 
+@lru_cache(maxsize=8)
 def _stylesheet(template_dir: Path | None) -> str:
     for folder in (template_dir, templates_dir()):
         if folder is not None and (folder / "notice.css").is_file():

@@ -18,7 +18,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from lxml import etree
 
-from interop.errors import InteropError
+from interop.errors import RenderError
 from interop.render.html import RenderOptions, render_html
 from interop.xmlio import DEFAULT_LIMITS, Limits, parse_bytes, read_capped
 
@@ -32,12 +32,6 @@ class Format(StrEnum):
     HTML = "html"
     PDF = "pdf"
     TEXT = "txt"
-
-
-class RenderError(InteropError):
-    """A notice that cannot be made from this document (exit status 1)."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +68,11 @@ def render_tree(
         html = render_html(tree, job.options)
     except SecurityError as exc:
         raise RenderError(f"{name}: template refused by the sandbox: {exc}") from None
-    except TemplateError as exc:
+    except (TemplateError, RenderError) as exc:
         where = _template_line(exc)
         raise RenderError(
-            f"{name}: {where}: {exc.message} (the document lacks a field the notice needs, "
-            "or the template has an error)"
+            f"{name}: {where}: {_message(exc)} (the document lacks a field the notice "
+            "needs, or the template has an error)"
         ) from None
     if job.format is Format.HTML:
         return html.encode("utf-8")
@@ -97,12 +91,16 @@ def render_tree(
     )
 
 
-def _template_line(exc: TemplateError) -> str:
+def _template_line(exc: Exception) -> str:
     """``file.html.j2:line`` of a template error (Jinja puts template frames in tracebacks)."""
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
         return f"{Path(exc.filename).name}:{exc.lineno}"
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
     return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "template"
+
+
+def _message(exc: Exception) -> str:
+    return str(exc.message) if isinstance(exc, TemplateError) else str(exc)
 
 
 def _check_valid(data: bytes, path: str) -> None:

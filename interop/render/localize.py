@@ -37,6 +37,8 @@ class Localizer:
         self.catalog: Catalog = catalog(language)
         self.locale = Locale.parse(language)
         self.direction = "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+        # Formatted values by (schema type, text as written), filled by the view.
+        self.values: dict[tuple[str, str], str] = {}
 
     # --- catalog wording (the names Jinja's i18n extension and pybabel know) -------------
 

@@ -21,15 +21,15 @@ def placeholders(text: str) -> set[str]:
 def placeholder_problems(message_id: str | Sequence[str], strings: Sequence[str]) -> list[str]:
     """What is wrong with the placeholders of ``strings``, translations of ``message_id``.
 
-    For a plural message every form must use the names of the English plural form; a
-    language's singular form may leave out ``num`` (many languages write "one" as a word).
+    For a plural message every form must use the names of the English plural form, ``num``
+    included: in many languages the first form also serves 21, 31, 101...
     """
     ids = [message_id] if isinstance(message_id, str) else list(message_id)
     wanted = set().union(*(placeholders(text) for text in ids))
     problems = []
     for index, text in enumerate(strings):
         found = placeholders(text)
-        missing = wanted - found - ({"num"} if len(ids) > 1 and index == 0 else set())
+        missing = wanted - found
         if missing:
             problems.append(f"form {index} lacks {', '.join(sorted(missing))}")
         if found - wanted:

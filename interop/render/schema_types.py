@@ -50,9 +50,37 @@ class SchemaIndex:
     types: dict[str, ComplexType] = field(default_factory=dict)
     simple_bases: dict[str, str] = field(default_factory=dict)  # simple type -> base type
     enumerations: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> code -> doc
+    # Answers computed once: rendering asks the same questions thousands of times.
+    _child_types: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _primitives: dict[str, str] = field(default_factory=dict)
+    _local_children: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def child_type(self, parent_type: str, tag: str) -> str | None:
         """The type key of child ``tag`` inside an element of ``parent_type``."""
+        key = (parent_type, tag)
+        if key not in self._child_types:
+            self._child_types[key] = self._find_child_type(parent_type, tag)
+        return self._child_types[key]
+
+    def local_children(self, type_key: str) -> frozenset[str]:
+        """Local names of the children a type allows (inherited ones included)."""
+        if type_key not in self._local_children:
+            names: set[str] = set()
+            for current in self._chain(type_key):
+                names.update(local(tag) for tag in self.types[current].children)
+            self._local_children[type_key] = frozenset(names)
+        return self._local_children[type_key]
+
+    def _chain(self, type_key: str) -> list[str]:
+        """The type and its base types, as far as they are complex types we know."""
+        chain: list[str] = []
+        current: str | None = type_key
+        while current is not None and current in self.types and current not in chain:
+            chain.append(current)
+            current = self.types[current].base
+        return chain
+
+    def _find_child_type(self, parent_type: str, tag: str) -> str | None:
         seen: set[str] = set()
         current: str | None = parent_type
         while current is not None and current not in seen:
@@ -77,6 +105,11 @@ class SchemaIndex:
 
     def primitive(self, type_key: str) -> str:
         """The built-in or code-list type at the root of ``type_key``'s restrictions."""
+        if type_key not in self._primitives:
+            self._primitives[type_key] = self._find_primitive(type_key)
+        return self._primitives[type_key]
+
+    def _find_primitive(self, type_key: str) -> str:
         seen: set[str] = set()
         current = type_key
         while current not in seen:

@@ -17,7 +17,7 @@ from typing import Final
 from lxml import etree
 from markupsafe import Markup, escape
 
-from interop.errors import UsageError
+from interop.errors import RenderError
 from interop.render.freetext import Choice, Shown, choose
 from interop.render.localize import Localizer, parse_duration
 from interop.render.schema_types import SchemaIndex, local
@@ -32,6 +32,8 @@ _DATES: Final = frozenset({f"{XS}date", f"{C}Date"})
 _COMPACT: Final = frozenset(
     {"PersonNameType", "AddressType", "PenaltyType", "PartyRefType", "HolderRefType", "HashType"}
 )
+_CACHE_LIMIT: Final = 20_000
+_RTL: Final = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"})
 # Attributes that point at another element of the document by its id.
 _REFERENCES: Final = ("ref", "holder", "party")
 
@@ -89,32 +91,34 @@ class View:
         self.rendered: set[etree._Element] = set()
         self.root = Node(root, index.elements.get(str(root.tag)), self)
         self._ids = {node.get("id"): node for node in root.iter() if node.get("id")}
+        self._children: dict[etree._Element, dict[str, list[etree._Element]]] = {}
 
     # --- navigation ---------------------------------------------------------------------
 
+    def _kids(self, element: etree._Element) -> dict[str, list[etree._Element]]:
+        """The element's children by local name (computed once per element)."""
+        kids = self._children.get(element)
+        if kids is None:
+            kids = {}
+            for child in element:
+                tag = child.tag
+                if isinstance(tag, str):
+                    kids.setdefault(tag.rpartition("}")[2], []).append(child)
+            self._children[element] = kids
+        return kids
+
     def children(self, node: Node, name: str) -> list[Node]:
         """Children of ``node`` with local name ``name`` (checked against the schema)."""
-        found = [
-            child
-            for child in node.element
-            if isinstance(child.tag, str) and etree.QName(child).localname == name
-        ]
-        if not found and node.type_key is not None and not self.allows(node, name):
-            raise UsageError(f"template error: {local(node.type_key)} has no field {name!r}")
+        found = self._kids(node.element).get(name)
+        if not found:
+            if node.type_key is not None and not self.allows(node, name):
+                raise RenderError(f"{local(node.type_key)} has no field {name!r}")
+            return []
         return [self._wrap(node, child) for child in found]
 
     def allows(self, node: Node, name: str) -> bool:
-        seen: set[str] = set()
-        current = node.type_key
-        while current is not None and current not in seen:
-            seen.add(current)
-            complex_type = self.index.types.get(current)
-            if complex_type is None:
-                return False
-            if any(local(tag) == name for tag in complex_type.children):
-                return True
-            current = complex_type.base
-        return False
+        """Whether the schema allows a child called ``name`` in ``node``."""
+        return node.type_key is not None and name in self.index.local_children(node.type_key)
 
     def _wrap(self, parent: Node, child: etree._Element) -> Node:
         type_key = (
@@ -142,8 +146,19 @@ class View:
         """The value as plain text, formatted for the language (codes named, dates long)."""
         self.rendered.add(node.element)
         type_key = node.type_key or ""
-        primitive = self.primitive(node)
         text = " ".join((node.element.text or "").split())
+        # The same code, date or flag recurs in every notice of a batch: format it once.
+        cache = self.words.values
+        key = (type_key, text)
+        shown = cache.get(key)
+        if shown is None:
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            shown = cache[key] = self._plain(type_key, text)
+        return shown
+
+    def _plain(self, type_key: str, text: str) -> str:
+        primitive = self.index.primitive(type_key) if type_key else ""
         kind = local(primitive)
         if kind == "CountryCode":
             return self.words.country(text)
@@ -176,30 +191,39 @@ class View:
 
     def value(self, node: Node) -> Markup:
         """The value as HTML: a free text block, a compact form, or a list of fields."""
-        self.rendered.add(node.element)
-        kind = local(node.type_key or "")
-        if kind == "FreeTextType":
-            return self.free_text(node)
-        if kind in _COMPACT:
-            return self._compact(node, kind)
-        if any(isinstance(child.tag, str) for child in node.element):
-            return Markup('<dl class="fields">') + self.rows(node) + Markup("</dl>")
-        return escape(self.plain(node))
+        return Markup(self._value(node))  # noqa: S704 - built from escaped parts
 
     def rows(self, node: Node, *names: str) -> Markup:
         """``<dt>``/``<dd>`` rows for the named children of ``node`` (all when none named)."""
-        wanted = names or _child_names(node.element)
+        return Markup(self._rows(node, names))  # noqa: S704 - built from escaped parts
+
+    # The two below build plain strings from escaped parts: Markup's own operators escape
+    # and copy at every step, which made rendering several times slower.
+
+    def _value(self, node: Node) -> str:
+        self.rendered.add(node.element)
+        kind = local(node.type_key or "")
+        if kind == "FreeTextType":
+            return str(self.free_text(node))
+        if kind in _COMPACT:
+            return str(self._compact(node, kind))
+        if self._kids(node.element):
+            return f'<dl class="fields">{self._rows(node, ())}</dl>'
+        return str(escape(self.plain(node)))
+
+    def _rows(self, node: Node, names: tuple[str, ...]) -> str:
+        wanted = names or list(self._kids(node.element))
         parts = [] if names else self._attribute_rows(node)
         for name in wanted:
             found = self.children(node, name)
             if found:
                 parts.append(self._row(name, found))
-        return Markup("").join(parts)
+        return "".join(parts)
 
-    def _attribute_rows(self, node: Node) -> list[Markup]:
+    def _attribute_rows(self, node: Node) -> list[str]:
         """Rows for the attributes that carry a code (an item's type, a hash's algorithm)."""
         complex_type = self.index.types.get(node.type_key or "")
-        if complex_type is None:
+        if complex_type is None or not node.element.attrib:
             return []
         rows = []
         for name, type_key in complex_type.attributes.items():
@@ -207,28 +231,26 @@ class View:
             english = self.index.code_name(type_key, value) if value is not None else None
             if english is not None:
                 shown = self.words.code(self.index.primitive(type_key), english)
-                rows.append(Markup("<dt>%s</dt><dd>%s</dd>") % (self.words.label(name), shown))
+                rows.append(f"<dt>{escape(self.words.label(name))}</dt><dd>{escape(shown)}</dd>")
         return rows
 
-    def _row(self, name: str, nodes: list[Node]) -> Markup:
+    def _row(self, name: str, nodes: list[Node]) -> str:
         label = escape(self.words.label(name))
         simple = all(
-            not any(isinstance(c.tag, str) for c in n.element)
-            and local(n.type_key or "") not in _COMPACT
-            for n in nodes
+            not self._kids(n.element) and local(n.type_key or "") not in _COMPACT for n in nodes
         )
         if simple and len(nodes) > 1:
             joined = self.words.join([self.plain(n) for n in nodes])
-            return Markup("<dt>%s</dt><dd>%s</dd>") % (label, joined)
-        cells = Markup("").join(Markup("<dd>%s</dd>") % self.value(n) for n in nodes)
-        return Markup("<dt>%s</dt>") % label + cells
+            return f"<dt>{label}</dt><dd>{escape(joined)}</dd>"
+        cells = "".join(f"<dd>{self._value(n)}</dd>" for n in nodes)
+        return f"<dt>{label}</dt>{cells}"
 
     def remaining(self, node: Node, heading: str) -> Markup:
         """A section with every child of ``node`` no template part has shown, if any."""
         left = [
             name
-            for name in _child_names(node.element)
-            if not all(self._shown(n.element) for n in self.children(node, name))
+            for name, found in self._kids(node.element).items()
+            if not all(self._shown(element) for element in found)
         ]
         if not left:
             return Markup("")
@@ -255,20 +277,17 @@ class View:
         choice = choose(node.element, self.words.language)
         if choice is None:
             return Markup("")
-        paragraphs = [p for p in (line.strip() for line in choice.text.splitlines()) if p]
-        body = Markup("").join(Markup("<p>%s</p>") % p for p in paragraphs)
-        note = self.provenance(choice)
-        css = f"freetext {choice.shown.value}"
-        direction = "rtl" if choice.language in {"ar", "he", "fa", "ur"} else "ltr"
-        block = Markup('<div class="%s" lang="%s" dir="%s">%s</div>') % (
-            css,
-            choice.language,
-            direction,
-            body,
+        body = "".join(
+            f"<p>{escape(line.strip())}</p>" for line in choice.text.splitlines() if line.strip()
         )
+        shown = choice.shown.value
+        language = escape(choice.language)
+        direction = "rtl" if choice.language in _RTL else "ltr"
+        block = f'<div class="freetext {shown}" lang="{language}" dir="{direction}">{body}</div>'
+        note = self.provenance(choice)
         if note:
-            block += Markup('<p class="provenance %s">%s</p>') % (choice.shown.value, note)
-        return block
+            block += f'<p class="provenance {shown}">{escape(note)}</p>'
+        return Markup(block)  # noqa: S704 - built from escaped parts
 
     def provenance(self, choice: Choice) -> str:
         """What the reader must know about where this text comes from ("" for an original)."""
@@ -389,13 +408,3 @@ class View:
         if node.element.find(f"{C}life") is not None:
             return str(self.words.gettext("life imprisonment"))
         return " ".join(" ".join(node.element.itertext()).split())
-
-
-def _child_names(element: etree._Element) -> list[str]:
-    names: list[str] = []
-    for child in element:
-        if isinstance(child.tag, str):
-            name = str(etree.QName(child).localname)
-            if name not in names:
-                names.append(name)
-    return names
