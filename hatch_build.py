@@ -20,8 +20,8 @@ class CompileCatalogs(BuildHookInterface):  # type: ignore[type-arg]
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if version == "editable":
             return  # a checkout compiles its catalogs in scripts/dev setup, or reads the .po
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
+        from babel.messages.mofile import write_mo  # noqa: PLC0415 - not for editable builds
+        from babel.messages.pofile import read_po  # noqa: PLC0415
 
         for po in sorted(Path(self.root, "locales").glob("*/LC_MESSAGES/*.po")):
             with po.open("rb") as handle:

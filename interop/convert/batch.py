@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from interop.convert import registry
+from interop.convert.converter import Attachment
 from interop.convert.pipeline import FileConversion, Pipeline
 from interop.errors import UsageError
 
@@ -105,8 +106,15 @@ def plan(
         raise UsageError("-O options are for national formats; both sides are common")
     pipeline = Pipeline(reader, writer, max_bytes)
     inputs = _expand(paths, getattr(pipeline.source, "extensions", (".xml",)))
+    if output == "-":
+        output = None  # standard output, as without -o
     if output and out_dir:
         raise UsageError("give either -o or --out-dir, not both")
+    if not output and not out_dir and getattr(writer, "writes_attachments", False):
+        raise UsageError(
+            f"format {target!r} writes a file next to its output, which standard output "
+            "cannot hold; give -o FILE or --out-dir FOLDER"
+        )
     if output and len(inputs) > 1:
         raise UsageError(f"-o takes one input, not {len(inputs)}; use --out-dir for batches")
     if not output and not out_dir and len(inputs) > 1:
@@ -125,6 +133,13 @@ def run(plan: Plan, on_done: Callable[[int], None] | None = None) -> list[FileCo
     results = []
     for job in plan.jobs:
         result = plan.pipeline.convert(job.source, job.output)
+        if job.output is None and result.attachments:  # a converter that did not declare it
+            result = replace(
+                result,
+                data=None,
+                error="the output has attachments, which standard output cannot hold; "
+                "give -o FILE or --out-dir FOLDER",
+            )
         if job.output is None and result.data is not None and not result.output_invalid:
             sys.stdout.buffer.write(result.data)
         results.append(result)
@@ -153,6 +168,7 @@ def summary_lines(results: Sequence[FileConversion]) -> list[str]:
         )
         lost = len(result.loss.entries)
         lines.append(f"{result.source}: {status}; {lost} item{'s' * (lost != 1)} not carried over")
+        lines.extend(_attachment_line(result.output, a) for a in result.attachments)
         lines.extend(
             f"  {e.kind}: {e.path} {e.preview!r} {e.reason}".rstrip() for e in result.loss.entries
         )
@@ -168,6 +184,14 @@ def json_report(results: Sequence[FileConversion]) -> str:
             "error": r.error,
             "valid": not r.output_invalid and not r.error,
             "loss": r.loss.to_json(),
+            "attachments": [
+                {
+                    "name": a.name,
+                    "written": r.output is not None,
+                    "carries_only": [e.to_json() for e in a.carries_only],
+                }
+                for a in r.attachments
+            ],
             "findings": [
                 {"severity": f.severity.value, "rule": f.rule, "message": f.message, "line": f.line}
                 for f in r.findings
@@ -192,6 +216,14 @@ def exit_code(results: Sequence[FileConversion], *, strict: bool) -> int:
     if any(r.output_invalid for r in results):
         return 1
     return 1 if strict and any(not r.loss.lossless for r in results) else 0
+
+
+def _attachment_line(output: str | None, attachment: Attachment) -> str:
+    where = str(Path(output).parent / attachment.name) if output else attachment.name
+    only = len(attachment.carries_only)
+    extra = f" ({only} item{'s' * (only != 1)} only there, see --report)" if only else ""
+    verb = "attached" if output else "attachment not written"
+    return f"  {verb}: {where}{extra}"
 
 
 def _expand(paths: Sequence[str], extensions: tuple[str, ...]) -> list[str]:

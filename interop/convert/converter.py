@@ -8,7 +8,8 @@ from typing import Protocol, runtime_checkable
 
 from lxml import etree
 
-from interop.convert.loss import LossReport
+from interop.convert.loss import LossEntry, LossReport
+from interop.errors import UsageError
 
 
 class Direction(StrEnum):
@@ -27,12 +28,58 @@ class ToCommon:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that travels with a national document and is written next to it.
+
+    Attributes:
+        name: a plain file name (no folder, no ``..``): it is written into the output's folder.
+        data: the file's bytes.
+        carries_only: what only this file carries, by source path: parts of the common
+            document the national document itself lacks. These are not losses (the file
+            goes with the output), so they never count for ``--strict``; the JSON report
+            lists them so that a reader of the national document alone knows what is missing.
+    """
+
+    name: str
+    data: bytes
+    carries_only: tuple[LossEntry, ...] = ()
+
+    def __post_init__(self) -> None:
+        problem = plain_file_name_problem(self.name)
+        if problem:
+            raise UsageError(f"attachment {self.name!r}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
 class FromCommon:
-    """The result of writing a national document: its bytes and what was lost."""
+    """The result of writing a national document: its bytes, what was lost, and its files.
+
+    ``attachments`` are written next to the output, all of them or none (see the pipeline).
+    """
 
     data: bytes
     loss: LossReport
     media_type: str = "application/xml"
+    attachments: tuple[Attachment, ...] = ()
+
+
+def plain_file_name_problem(name: str) -> str | None:
+    """Why ``name`` is not a plain file name inside one folder, or None when it is.
+
+    File names come from documents (ours, or a message we read), so a name must never reach
+    outside its folder: no separators, no ``..``, no drive, nothing empty or hidden.
+    """
+    if not name or name.strip() != name:
+        return "empty, or with spaces at either end"
+    if "/" in name or "\\" in name:
+        return "contains a path separator; only a plain file name is allowed"
+    if ".." in name:
+        return "contains '..'; only a plain file name is allowed"
+    if name.startswith(".") or ":" in name:
+        return "a hidden file or a drive name; only a plain file name is allowed"
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in name):
+        return "contains control characters"
+    return None
 
 
 @runtime_checkable
@@ -62,7 +109,7 @@ class Converter(Protocol):
         ...
 
     def from_common(self, document: etree._ElementTree) -> FromCommon:
-        """Write a common document in this national format.
+        """Write a common document in this national format (and any files that go with it).
 
         Raises:
             interop.errors.UsageError: this converter cannot write that document type.

@@ -7,10 +7,10 @@ with our validator, the national side with the converter's own check where it ha
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from interop.convert.converter import Converter, Direction
+from interop.convert.converter import Attachment, Converter, Direction
 from interop.convert.loss import LossReport
 from interop.errors import UnreadableInput, UsageError
 from interop.validate.findings import Finding, Severity
@@ -32,6 +32,7 @@ class FileConversion:
         findings: validation findings on the output (any error keeps it from being written).
         error: why the input could not be read, if it could not.
         data: the converted bytes, when conversion got that far.
+        attachments: the files that go with the output (written next to it when it is).
     """
 
     source: str
@@ -40,6 +41,7 @@ class FileConversion:
     findings: tuple[Finding, ...] = ()
     error: str | None = None
     data: bytes | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def unreadable(self) -> bool:
@@ -62,26 +64,39 @@ class Pipeline:
         self._validator = Validator(ValidationSettings())
 
     def convert(self, path: str, output: Path | None) -> FileConversion:
-        """Convert ``path``; write to ``output`` (None: only check) when the result is valid."""
+        """Convert ``path``; write to ``output`` (None: only check) when the result is valid.
+
+        The output's attachments are written into the output's folder, all or none: if one
+        write fails, the files this conversion already wrote are removed again.
+        """
         try:
             data = read_capped(Path(path), self.max_bytes)
             to_common = self.source.to_common(data, path)
             findings = list(self._validator.check_tree(to_common.document, path).findings)
             loss = list(to_common.loss.entries)
             result_bytes = None
+            attachments: tuple[Attachment, ...] = ()
             if not _has_errors(findings):
                 from_common = self.target.from_common(to_common.document)
                 loss.extend(from_common.loss.entries)
                 result_bytes = from_common.data
+                attachments = from_common.attachments
                 findings.extend(self._check_output(from_common.data))
         except (UnreadableInput, UsageError) as exc:
             # One bad file does not stop a batch; it is reported with its reason.
             return FileConversion(path, None, error=str(exc))
         report = LossReport(tuple(loss))
+        done = FileConversion(
+            path, None, report, tuple(findings), data=result_bytes, attachments=attachments
+        )
         if output is None or result_bytes is None or _has_errors(findings):
-            return FileConversion(path, None, report, tuple(findings), data=result_bytes)
-        write_atomic(output, result_bytes)
-        return FileConversion(path, str(output), report, tuple(findings), data=result_bytes)
+            return done
+        try:
+            _write_all(output, result_bytes, attachments, Path(path))
+        except (OSError, UsageError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return FileConversion(path, None, report, tuple(findings), error=f"{output}: {reason}")
+        return replace(done, output=str(output))
 
     def _check_output(self, data: bytes) -> list[Finding]:
         check: OutputCheck | None = getattr(self.target, "check_output", None)
@@ -93,6 +108,35 @@ def _require(converter: Converter, direction: Direction) -> None:
         can = "written" if direction is Direction.TO_COMMON else "read"
         cannot = "read" if direction is Direction.TO_COMMON else "written"
         raise UsageError(f"format {converter.name!r} can only be {can}, not {cannot}")
+
+
+def _write_all(
+    output: Path, data: bytes, attachments: tuple[Attachment, ...], source: Path
+) -> None:
+    """Write the attachments, then the output, each atomically; on failure remove them all.
+
+    The output comes last so that whoever waits for it finds its attachments already there.
+
+    Raises:
+        UsageError: an attachment would overwrite the input, the output or another attachment.
+        OSError: a write failed (whatever this call wrote is gone again).
+    """
+    targets = [output.parent / attachment.name for attachment in attachments]
+    taken = {source.resolve(), output.resolve()}
+    for target in targets:
+        if target.resolve() in taken:
+            raise UsageError(f"attachment {target.name} would overwrite the input or the output")
+        taken.add(target.resolve())
+    written: list[Path] = []
+    try:
+        for target, attachment in zip(targets, attachments, strict=True):
+            write_atomic(target, attachment.data)
+            written.append(target)
+        write_atomic(output, data)
+    except BaseException:
+        for target in written:
+            target.unlink(missing_ok=True)
+        raise
 
 
 def _has_errors(findings: list[Finding]) -> bool:

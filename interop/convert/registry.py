@@ -27,6 +27,7 @@ BUILTIN: Final = {
     "csv-recipients": "interop.convert.formats.csv_recipients:CsvRecipients",
     "xjustiz-0500001": "interop.convert.formats.xjustiz.strafverfahren:XJustizStrafverfahren",
     "xjustiz-0500017": "interop.convert.formats.xjustiz.asservate:XJustizAsservate",
+    "xjustiz-0005005": "interop.convert.formats.xjustiz.uebermittlung:XJustizUebermittlung",
 }
 
 

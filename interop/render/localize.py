@@ -23,6 +23,9 @@ from interop.render.catalogs import Catalog, catalog
 from interop.render.labels import FIELD_LABELS
 from interop.render.schema_types import UNTRANSLATED_LISTS, local
 
+# The CLDR locale whose names and formats a catalog's language uses, where the bare code
+# means another variety: CLDR's "pt" is Brazilian, the EU's Portuguese is that of Portugal.
+_CLDR_LOCALES: Final = {"pt": "pt_PT"}
 _DURATION: Final = re.compile(
     r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
     r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
@@ -35,7 +38,7 @@ class Localizer:
     def __init__(self, language: str) -> None:
         self.language = language
         self.catalog: Catalog = catalog(language)
-        self.locale = Locale.parse(language)
+        self.locale = Locale.parse(_CLDR_LOCALES.get(language, language))
         self.direction = "rtl" if self.locale.character_order == "right-to-left" else "ltr"
         # Formatted values by (schema type, text as written), filled by the view.
         self.values: dict[tuple[str, str], str] = {}

@@ -10,13 +10,11 @@ must be named, by its path, in the loss report of the conversion to 0500017.
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from lxml import etree
 
 from interop.convert import registry
@@ -28,6 +26,7 @@ from interop.errors import UnreadableInput
 from interop.validate.locate import named_xpath
 from interop.validate.validator import ValidationSettings, Validator
 from tests.conftest import EXAMPLES
+from tests.convert.xjustiz_mutations import mutated
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = sorted((EXAMPLES / "evidence").glob("*.xml"))
@@ -156,50 +155,6 @@ def test_laptop_fields_come_back_equal() -> None:
         assert path in equal, path
     assert f"{m}/e:items/e:item[2]/@type" in reported  # forensic-image: no gegenstandsart table
     assert f"{m}/e:items/e:item[1]/e:seizure/e:at" in reported
-
-
-LATIN = (
-    st.text(
-        alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzÄÖÜäöüßéèçñøłśźżąęőű ")),
-        min_size=1,
-        max_size=40,
-    )
-    .map(lambda s: " ".join(s.split()))
-    .filter(bool)
-)
-EXHIBIT = st.from_regex(r"[A-Z]{1,4}[ -]?[0-9]{1,5}(/[0-9]{2})?( Nr\. [0-9]{1,3})?", fullmatch=True)
-HEX = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
-
-
-@st.composite
-def mutated(draw: st.DrawFn) -> tuple[etree._ElementTree, str]:
-    manifest = draw(st.sampled_from(MANIFESTS))
-    tree = copy.deepcopy(etree.parse(str(manifest)))
-    root = tree.getroot()
-    items = root.findall("e:items/e:item", NS)
-    keep = draw(st.lists(st.booleans(), min_size=len(items), max_size=len(items)))
-    if not any(keep):
-        keep[0] = True
-    kept = {item.get("id") for item, flag in zip(items, keep, strict=True) if flag}
-    for item, flag in zip(items, keep, strict=True):
-        parent = item.getparent()
-        if not flag and parent is not None:
-            parent.remove(item)
-    for item in root.iterfind("e:items/e:item", NS):
-        if item.get("derivedFrom") not in (None, *kept):
-            del item.attrib["derivedFrom"]
-        number = item.find("e:exhibitNumber", NS)
-        assert number is not None
-        number.text = draw(EXHIBIT)
-        text = item.xpath(CARRIED_TEXT, namespaces=NS)
-        if isinstance(text, list) and text and isinstance(text[0], etree._Element):
-            text[0].text = draw(LATIN)
-        size = item.find("e:size", NS)
-        if size is not None:
-            size.text = str(draw(st.integers(min_value=0, max_value=10**13)))
-        for digest in item.iterfind("e:hash[@algorithm = 'SHA-256']", NS):
-            digest.text = draw(HEX)
-    return tree, manifest.name
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

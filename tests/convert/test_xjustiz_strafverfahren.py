@@ -84,8 +84,9 @@ def test_follows_the_converter_protocol() -> None:
     assert isinstance(converter, Converter)
     assert converter.name == "xjustiz-0500001"
     assert converter.version == "3.6.2"
-    assert converter.directions == frozenset({Direction.FROM_COMMON})
-    assert converter.document_types == ("evidence-request",)
+    assert converter.directions == frozenset({Direction.FROM_COMMON, Direction.TO_COMMON})
+    # Writes evidence requests; reads into an evidence or surrender request (option base).
+    assert converter.document_types == ("evidence-request", "surrender-request")
     assert converter.extension == ".xml"
 
 

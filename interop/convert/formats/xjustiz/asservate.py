@@ -84,6 +84,8 @@ TNS: Final = "http://www.xjustiz.de"
 C: Final = "urn:interop:common:1"
 E: Final = "urn:interop:evidence:1"
 NS: Final = {"tns": TNS, "c": C, "e": E}
+# With the request namespace too, for the helpers 0500001 shares (strafverfahren.py).
+RNS: Final = {**NS, "r": "urn:interop:request:1"}
 SPEC: Final = Path(__file__).with_name("asservate.toml")
 SCHEMA_FILE: Final = "xjustiz_0500_straf_3_6.xsd"
 SCHEMA_ENV: Final = "INTEROP_XJUSTIZ_XSD"
@@ -132,6 +134,8 @@ _DATATYPES: Final = {
     "sonstige": "D",
     "bezeichnung.aktuell": "D",
     "herstellerDesProdukts": "D",
+    "absenderAnzeigename": "D",
+    "adressatAnzeigename": "D",
 }
 
 
@@ -219,6 +223,7 @@ class XJustizAsservate:
     description = "XJustiz 3.6.2 exhibits message 0500017 (Asservate), evidence manifests"
     extension = ".xml"
     extensions: tuple[str, ...] = (".xml",)
+    schema_file: str = SCHEMA_FILE  # the official entry XSD of this message, for check_output
 
     def __init__(
         self,
@@ -362,7 +367,7 @@ class XJustizAsservate:
         )
         if folder is None:
             return None
-        path = folder / SCHEMA_FILE
+        path = folder / self.schema_file
         if not path.is_file():
             raise UsageError(f"{path}: XJustiz 3.6.2 schema not found (option schema_dir)")
         return compile_schema(path)
@@ -651,11 +656,16 @@ def _nodes(result: object) -> list[etree._Element]:
     return [item for item in items if isinstance(item, etree._Element)]
 
 
-def _names_not_read_back(root: etree._Element, lost: _Lost) -> None:
-    """Several family names become one; a given name with a space becomes two."""
+def _names_not_read_back(
+    root: etree._Element, lost: _Lost, parties: str = "e:persons/e:party"
+) -> None:
+    """Several family names become one; a given name with a space becomes two.
+
+    ``parties`` is the path of the parties under ``root`` (0500001 reads a request's).
+    """
     names = [
         found
-        for person in root.iterfind("e:persons/e:party/c:naturalPerson", NS)
+        for person in root.iterfind(f"{parties}/c:naturalPerson", RNS)
         for found in _nodes(person.xpath(_CARRIED_NAME, namespaces=NS))
     ]
     for name in names:
@@ -669,14 +679,22 @@ def _names_not_read_back(root: etree._Element, lost: _Lost) -> None:
                 lost.add(given, "tns:vorname is split at spaces when read back")
 
 
-def _places_not_read_back(root: etree._Element, lost: _Lost) -> None:
+def _places_not_read_back(
+    root: etree._Element, lost: _Lost, parties: str = "e:persons/e:party"
+) -> None:
     """Countries outside the table, and what cannot be read back without them."""
     countries = set(_tables()["staaten"].values())
     codes = root.xpath(
-        "e:persons/e:party/*/c:nationality | e:persons/e:party/*/c:birthPlace/c:country"
-        " | e:persons/e:party/*/c:address/c:country"
-        " | e:persons/e:party/*/c:identityDocument/c:issuingCountry",
-        namespaces=NS,
+        " | ".join(
+            f"{parties}/*/{field}"
+            for field in (
+                "c:nationality",
+                "c:birthPlace/c:country",
+                "c:address/c:country",
+                "c:identityDocument/c:issuingCountry",
+            )
+        ),
+        namespaces=RNS,
     )
     for code in codes if isinstance(codes, list) else []:
         if not isinstance(code, etree._Element) or text_of(code) in countries:
@@ -689,7 +707,7 @@ def _places_not_read_back(root: etree._Element, lost: _Lost) -> None:
             for sibling in parent:
                 if sibling is not code:
                     lost.add(sibling, f"{reason}: cannot be read back without it")
-    for place in root.iterfind("e:persons/e:party/c:naturalPerson/c:birthPlace", NS):
+    for place in root.iterfind(f"{parties}/c:naturalPerson/c:birthPlace", RNS):
         locality = din91379(text_of(place.find("c:locality", NS)) or "", "B")
         if not representable(locality, "B"):
             for part in place:
