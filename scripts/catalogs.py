@@ -14,6 +14,7 @@ drops header fields it does not know.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -77,7 +78,9 @@ def updated(language: str, template: Catalog) -> bytes:
             catalog = read_po(handle, locale=language, domain=DOMAIN)
     else:
         catalog = Catalog(locale=language, domain=DOMAIN, project="interop")
-    catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    # Babel puts the template's own message objects into a catalog that lacks them: give each
+    # catalog a copy, or the English filled in below would leak into every later language.
+    catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
     catalog.obsolete.clear()
     if language == SOURCE_LANGUAGE:
         # The source language translates to itself; its catalog exists so that English has
@@ -121,7 +124,8 @@ def check(template: Catalog) -> list[str]:
             if not all(strings):
                 problems.append(f"{where}: untranslated")
                 continue
-            problems += [f"{where}: {p}" for p in placeholder_problems(message.id, strings)]
+            if language != SOURCE_LANGUAGE:  # English is the source: its plural forms are ours
+                problems += [f"{where}: {p}" for p in placeholder_problems(message.id, strings)]
     return problems
 
 
