@@ -42,6 +42,11 @@ def test_wheel_contains_the_data_folders_as_files(wheel: Path) -> None:
         assert any(n.startswith("interop/_data/xsd/rules/") for n in names)
         catalog = zf.read("interop/_data/xsd/catalog.xml")
         assert catalog == (ROOT / "xsd" / "catalog.xml").read_bytes()
+        # The gettext catalogs are compiled at build time (hatch_build.py) and shipped.
+        for language in ("de", "ar", "ga"):
+            assert f"interop/_data/locales/{language}/LC_MESSAGES/interop.mo" in names
+            assert f"interop/_data/locales/{language}/LC_MESSAGES/interop.po" in names
+        assert "interop/_data/templates/notices/summons.html.j2" in names
 
 
 def test_installed_wheel_validates_an_example(wheel: Path, tmp_path: Path) -> None:
@@ -80,3 +85,10 @@ def test_installed_wheel_validates_an_example(wheel: Path, tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert '"valid": true' in done.stdout
+    notice = subprocess.run(
+        [venv / "bin" / "interop", "render", "--lang", "el", "--format", "txt",
+         ROOT / "examples" / "notification" / "decision-refused.xml"],
+        capture_output=True, text=True, cwd=work, timeout=120, check=False,
+    )  # fmt: skip
+    assert notice.returncode == 0, notice.stderr
+    assert notice.stdout.startswith("Γνωστοποίηση απόφασης"), notice.stdout[:500]
