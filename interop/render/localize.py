@@ -17,7 +17,7 @@ from babel import Locale
 from babel.dates import format_date, format_time, format_timedelta, get_timezone_gmt
 from babel.lists import format_list
 from babel.numbers import format_decimal
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from interop.render.catalogs import Catalog, catalog
 from interop.render.labels import FIELD_LABELS
@@ -42,6 +42,8 @@ class Localizer:
         self.direction = "rtl" if self.locale.character_order == "right-to-left" else "ltr"
         # Formatted values by (schema type, text as written), filled by the view.
         self.values: dict[tuple[str, str], str] = {}
+        self.values_html: dict[tuple[str, str], str] = {}
+        self._labels: dict[str, str] = {}
 
     # --- catalog wording (the names Jinja's i18n extension and pybabel know) -------------
 
@@ -66,6 +68,13 @@ class Localizer:
         """The label of an element, by its local name."""
         english = FIELD_LABELS.get(element_name)
         return self.catalog.gettext(english) if english else element_name
+
+    def label_html(self, element_name: str) -> str:
+        """The label, escaped for HTML (cached: every notice asks for the same labels)."""
+        html = self._labels.get(element_name)
+        if html is None:
+            html = self._labels[element_name] = str(escape(self.label(element_name)))
+        return html
 
     def code(self, type_key: str, english: str) -> str:
         """A code's name: CLDR for countries and languages, else the catalog."""

@@ -12,7 +12,7 @@ is left out of its notice silently.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Final
+from typing import Final, cast
 
 from lxml import etree
 from markupsafe import Markup, escape
@@ -100,10 +100,8 @@ class View:
         kids = self._children.get(element)
         if kids is None:
             kids = {}
-            for child in element:
-                tag = child.tag
-                if isinstance(tag, str):
-                    kids.setdefault(tag.rpartition("}")[2], []).append(child)
+            for child in element.iterchildren(etree.Element):  # elements only, filtered in C
+                kids.setdefault(cast(str, child.tag).rpartition("}")[2], []).append(child)
             self._children[element] = kids
         return kids
 
@@ -144,9 +142,11 @@ class View:
 
     def plain(self, node: Node) -> str:
         """The value as plain text, formatted for the language (codes named, dates long)."""
-        self.rendered.add(node.element)
-        type_key = node.type_key or ""
-        text = " ".join((node.element.text or "").split())
+        return self._plain(node.element, node.type_key or "")
+
+    def _plain(self, element: etree._Element, type_key: str) -> str:
+        self.rendered.add(element)
+        text = " ".join((element.text or "").split())
         # The same code, date or flag recurs in every notice of a batch: format it once.
         cache = self.words.values
         key = (type_key, text)
@@ -154,10 +154,10 @@ class View:
         if shown is None:
             if len(cache) > _CACHE_LIMIT:
                 cache.clear()
-            shown = cache[key] = self._plain(type_key, text)
+            shown = cache[key] = self._format(type_key, text)
         return shown
 
-    def _plain(self, type_key: str, text: str) -> str:
+    def _format(self, type_key: str, text: str) -> str:
         primitive = self.index.primitive(type_key) if type_key else ""
         kind = local(primitive)
         if kind == "CountryCode":
@@ -166,7 +166,7 @@ class View:
             return self.words.language_name(text)
         english = self.index.code_name(type_key, text) if type_key else None
         if english is not None:
-            return self.words.code(self.index.primitive(type_key), english)
+            return self.words.code(primitive, english)
         return self._formatted(primitive, text)
 
     def _formatted(self, primitive: str, text: str) -> str:  # noqa: PLR0911 - one per type
@@ -191,58 +191,88 @@ class View:
 
     def value(self, node: Node) -> Markup:
         """The value as HTML: a free text block, a compact form, or a list of fields."""
-        return Markup(self._value(node))  # noqa: S704 - built from escaped parts
+        html = self._value(node.element, node.type_key or "")
+        return Markup(html)  # noqa: S704 - built from escaped parts
 
     def rows(self, node: Node, *names: str) -> Markup:
         """``<dt>``/``<dd>`` rows for the named children of ``node`` (all when none named)."""
-        return Markup(self._rows(node, names))  # noqa: S704 - built from escaped parts
+        kids = self._kids(node.element)
+        for name in names:
+            if name not in kids and node.type_key is not None and not self.allows(node, name):
+                raise RenderError(f"{local(node.type_key)} has no field {name!r}")
+        html = self._rows(node.element, node.type_key or "", names)
+        return Markup(html)  # noqa: S704 - built from escaped parts
 
-    # The two below build plain strings from escaped parts: Markup's own operators escape
-    # and copy at every step, which made rendering several times slower.
+    # The generic rendering works on (element, type) pairs and builds plain strings from
+    # escaped parts: Markup's operators and one wrapper object per element made rendering
+    # several times slower, and a batch renders thousands of notices.
 
-    def _value(self, node: Node) -> str:
-        self.rendered.add(node.element)
-        kind = local(node.type_key or "")
+    def _value(self, element: etree._Element, type_key: str) -> str:
+        self.rendered.add(element)
+        kind = self._kind(type_key)
         if kind == "FreeTextType":
-            return str(self.free_text(node))
+            return str(self.free_text(Node(element, type_key, self)))
         if kind in _COMPACT:
-            return str(self._compact(node, kind))
-        if self._kids(node.element):
-            return f'<dl class="fields">{self._rows(node, ())}</dl>'
-        return str(escape(self.plain(node)))
+            return str(self._compact(Node(element, type_key, self), kind))
+        if len(element) and self._kids(element):
+            return f'<dl class="fields">{self._rows(element, type_key, ())}</dl>'
+        return self._escaped(element, type_key)
 
-    def _rows(self, node: Node, names: tuple[str, ...]) -> str:
-        wanted = names or list(self._kids(node.element))
-        parts = [] if names else self._attribute_rows(node)
-        for name in wanted:
-            found = self.children(node, name)
-            if found:
-                parts.append(self._row(name, found))
+    def _escaped(self, element: etree._Element, type_key: str) -> str:
+        self.rendered.add(element)
+        text = element.text or ""
+        cache = self.words.values_html
+        key = (type_key, text)
+        html = cache.get(key)
+        if html is None:
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            html = cache[key] = str(escape(self._plain(element, type_key)))
+        return html
+
+    def _kind(self, type_key: str) -> str:
+        return type_key.rpartition("}")[2]
+
+    def _rows(self, element: etree._Element, type_key: str, names: tuple[str, ...]) -> str:
+        kids = self._kids(element)
+        parts = [] if names else self._attribute_rows(element, type_key)
+        index = self.index
+        for name in names or kids:
+            found = kids.get(name)
+            if not found:
+                continue
+            child_type = index.child_type(type_key, str(found[0].tag)) or "" if type_key else ""
+            parts.append(self._row(name, found, child_type))
         return "".join(parts)
 
-    def _attribute_rows(self, node: Node) -> list[str]:
+    def _attribute_rows(self, element: etree._Element, type_key: str) -> list[str]:
         """Rows for the attributes that carry a code (an item's type, a hash's algorithm)."""
-        complex_type = self.index.types.get(node.type_key or "")
-        if complex_type is None or not node.element.attrib:
+        if not element.attrib:
+            return []
+        complex_type = self.index.types.get(type_key)
+        if complex_type is None:
             return []
         rows = []
-        for name, type_key in complex_type.attributes.items():
-            value = node.element.get(name)
-            english = self.index.code_name(type_key, value) if value is not None else None
+        for name, attribute_type in complex_type.attributes.items():
+            value = element.get(name)
+            english = self.index.code_name(attribute_type, value) if value is not None else None
             if english is not None:
-                shown = self.words.code(self.index.primitive(type_key), english)
+                shown = self.words.code(self.index.primitive(attribute_type), english)
                 rows.append(f"<dt>{escape(self.words.label(name))}</dt><dd>{escape(shown)}</dd>")
         return rows
 
-    def _row(self, name: str, nodes: list[Node]) -> str:
-        label = escape(self.words.label(name))
-        simple = all(
-            not self._kids(n.element) and local(n.type_key or "") not in _COMPACT for n in nodes
+    def _row(self, name: str, elements: list[etree._Element], type_key: str) -> str:
+        label = self.words.label_html(name)
+        # len() counts every child node in C: most elements have none, and need no index.
+        leaf = self._kind(type_key) not in _COMPACT and not any(
+            len(e) and self._kids(e) for e in elements
         )
-        if simple and len(nodes) > 1:
-            joined = self.words.join([self.plain(n) for n in nodes])
+        if leaf and len(elements) > 1:
+            joined = self.words.join([self._plain(e, type_key) for e in elements])
             return f"<dt>{label}</dt><dd>{escape(joined)}</dd>"
-        cells = "".join(f"<dd>{self._value(n)}</dd>" for n in nodes)
+        if leaf:
+            return f"<dt>{label}</dt><dd>{self._escaped(elements[0], type_key)}</dd>"
+        cells = "".join(f"<dd>{self._value(e, type_key)}</dd>" for e in elements)
         return f"<dt>{label}</dt>{cells}"
 
     def remaining(self, node: Node, heading: str) -> Markup:
