@@ -63,13 +63,30 @@ def render_html(document: etree._ElementTree, options: RenderOptions) -> str:
     body = env.get_template(kind.template)
     columns = [_column(root, kind, body, localizer(language)) for language in languages]
     layout = env.get_template("layout.html.j2")
+    rows = list(zip_longest(*(column.sections for column in columns), fillvalue=Markup("")))
     return layout.render(
         columns=columns,
-        rows=list(zip_longest(*(column.sections for column in columns), fillvalue=Markup(""))),
+        rows=rows,
+        body=_body(columns, rows),
         style=Markup(_stylesheet(options.template_dir)),  # noqa: S704 - our own or the user's CSS
         document_id=root.findtext(f"{C}documentId") or "",
         kind=kind.name,
     )
+
+
+def _body(columns: list[Column], rows: list[tuple[Markup, ...]]) -> Markup:
+    """One ``row`` per section, one ``column`` per language, each with its ``lang`` and ``dir``."""
+    starts = [
+        f'<div class="column" lang="{column.language}" dir="{column.direction}">\n'
+        for column in columns
+    ]
+    html = "".join(
+        '<div class="row">\n'
+        + "".join(f"{start}{cell}\n</div>\n" for start, cell in zip(starts, row, strict=True))
+        + "</div>\n"
+        for row in rows
+    )
+    return Markup(html)  # noqa: S704 - sections are rendered, escaped template output
 
 
 def _column(root: etree._Element, kind: NoticeKind, body: Any, words: Localizer) -> Column:
