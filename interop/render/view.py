@@ -11,6 +11,7 @@ is left out of its notice silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Final, cast
 
@@ -148,14 +149,7 @@ class View:
         self.rendered.add(element)
         text = " ".join((element.text or "").split())
         # The same code, date or flag recurs in every notice of a batch: format it once.
-        cache = self.words.values
-        key = (type_key, text)
-        shown = cache.get(key)
-        if shown is None:
-            if len(cache) > _CACHE_LIMIT:
-                cache.clear()
-            shown = cache[key] = self._format(type_key, text)
-        return shown
+        return _cached(self.words.values, (type_key, text), lambda: self._format(type_key, text))
 
     def _format(self, type_key: str, text: str) -> str:
         primitive = self.index.primitive(type_key) if type_key else ""
@@ -220,15 +214,11 @@ class View:
 
     def _escaped(self, element: etree._Element, type_key: str) -> str:
         self.rendered.add(element)
-        text = element.text or ""
-        cache = self.words.values_html
-        key = (type_key, text)
-        html = cache.get(key)
-        if html is None:
-            if len(cache) > _CACHE_LIMIT:
-                cache.clear()
-            html = cache[key] = str(escape(self._plain(element, type_key)))
-        return html
+        return _cached(
+            self.words.values_html,
+            (type_key, element.text or ""),
+            lambda: str(escape(self._plain(element, type_key))),
+        )
 
     def _kind(self, type_key: str) -> str:
         return type_key.rpartition("}")[2]
@@ -438,3 +428,15 @@ class View:
         if node.element.find(f"{C}life") is not None:
             return str(self.words.gettext("life imprisonment"))
         return " ".join(" ".join(node.element.itertext()).split())
+
+
+def _cached(
+    cache: dict[tuple[str, str], str], key: tuple[str, str], make: Callable[[], str]
+) -> str:
+    """``cache[key]``, made on first use; the cache is emptied when it grows too large."""
+    value = cache.get(key)
+    if value is None:
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        value = cache[key] = make()
+    return value
