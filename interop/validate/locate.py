@@ -43,14 +43,29 @@ def attribute_xpath(
     return f"{element_path(element, known)}/@{_attribute_name(element, name, known)}"
 
 
-def element_path(element: etree._Element, prefixes: Mapping[str, str]) -> str:
-    """Return the named path of an element by walking up its ancestors."""
-    steps: list[str] = []
-    current: etree._Element | None = element
-    while current is not None:
-        steps.append(_step(current, prefixes))
-        current = current.getparent()
-    return "/" + "/".join(reversed(steps))
+def element_path(
+    element: etree._Element,
+    prefixes: Mapping[str, str],
+    known: dict[etree._Element, str] | None = None,
+) -> str:
+    """Return the named path of an element by walking up its ancestors.
+
+    ``known`` (element -> path), when given, is used and filled: paths of many elements of
+    one document share their ancestors' steps, which are then computed once.
+    """
+    if known is None:
+        steps: list[str] = []
+        current: etree._Element | None = element
+        while current is not None:
+            steps.append(_step(current, prefixes))
+            current = current.getparent()
+        return "/" + "/".join(reversed(steps))
+    path = known.get(element)
+    if path is None:
+        parent = element.getparent()
+        above = element_path(parent, prefixes, known) if parent is not None else ""
+        path = known[element] = f"{above}/{_step(element, prefixes)}"
+    return path
 
 
 def _smart_string_path(node: etree._ElementUnicodeResult, prefixes: Mapping[str, str]) -> str:

@@ -76,7 +76,7 @@ from interop.convert.mapping.engine import Engine
 from interop.convert.mapping.spec import load_spec
 from interop.errors import UnreadableInput, UsageError
 from interop.validate.findings import Finding
-from interop.validate.locate import named_xpath
+from interop.validate.locate import element_path, named_xpath
 from interop.validate.xsd import compile_schema, xsd_findings
 from interop.xmlio import parse_bytes, serialize
 
@@ -619,6 +619,8 @@ class XJustizAsservate:
             datatype = _DATATYPES.get(local, "C")
             original = element.text
             cleaned = din91379(original, datatype)
+            if cleaned == original and representable(cleaned, datatype):
+                continue  # the common case: nothing to report, no path to compute
             path = named_xpath(element, {TNS: "tns"})
             if not representable(cleaned, datatype):
                 reason = f"not representable in DIN 91379 datatype {datatype}; not written"
@@ -730,8 +732,9 @@ class Carried:
             self._attributes.append((element, attribute))
 
     def paths(self, prefixes: Mapping[str, str]) -> set[str]:
-        done = {named_xpath(e, prefixes) for e in self._elements}
-        done |= {f"{named_xpath(e, prefixes)}/@{a}" for e, a in self._attributes}
+        known: dict[etree._Element, str] = {}  # parents' paths, computed once
+        done = {element_path(e, prefixes, known) for e in self._elements}
+        done |= {f"{element_path(e, prefixes, known)}/@{a}" for e, a in self._attributes}
         return done
 
 
@@ -813,7 +816,9 @@ def _timestamp(created: datetime | None) -> str:
     return datetime.now(zone).astimezone(zone).isoformat(timespec="seconds")
 
 
+@cache
 def _own_version() -> str:
+    # Reading the installed metadata costs milliseconds; a batch writes thousands of headers.
     try:
         return package_version("interop")
     except PackageNotFoundError:
@@ -1194,21 +1199,21 @@ class _Reader:
 
     def _unconsumed(self) -> None:
         prefixes = {TNS: "tns"}
+        paths: dict[etree._Element, str] = {}  # parents' paths, shared by their children
         for element in self.root.iter():
             if not isinstance(element.tag, str):
                 continue
-            path = named_xpath(element, prefixes)
             for name, value in element.attrib.items():
                 if (element, name) not in self.attributes:
                     local = etree.QName(name).localname
-                    self.loss.append(
-                        LossEntry(LossKind.UNCONSUMED, f"{path}/@{local}", preview(value))
-                    )
+                    where = f"{element_path(element, prefixes, paths)}/@{local}"
+                    self.loss.append(LossEntry(LossKind.UNCONSUMED, where, preview(value)))
             if element is self.root or element in self.consumed:
                 continue
             text = (element.text or "").strip()
             if text or (len(element) == 0 and not element.attrib):
-                self.loss.append(LossEntry(LossKind.UNCONSUMED, path, preview(text)))
+                where = element_path(element, prefixes, paths)
+                self.loss.append(LossEntry(LossKind.UNCONSUMED, where, preview(text)))
 
 
 @cache
