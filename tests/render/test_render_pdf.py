@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import re
 import shutil
 import subprocess
 import threading
@@ -104,3 +105,10 @@ def test_the_pdf_renderer_fetches_nothing_outside_the_template_folder(
     pdf = render_file(str(BY_KIND["summons"]), job)
     assert pdf.startswith(b"%PDF")
     assert _Counter.hits == []
+
+
+def test_pdf_ua_is_tagged_for_screen_readers(tmp_path: Path) -> None:
+    pdf = _pdf(BY_KIND["decision"], tmp_path, "fr", variant="pdf/ua-1")
+    info = _tool("pdfinfo", pdf)
+    assert re.search(r"^Tagged:\s+yes", info, re.MULTILINE), info
+    assert "pdfuaid" in _tool("pdfinfo", "-meta", pdf)
