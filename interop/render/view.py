@@ -11,6 +11,7 @@ is left out of its notice silently.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Final, cast
@@ -34,6 +35,8 @@ _COMPACT: Final = frozenset(
     {"PersonNameType", "AddressType", "PenaltyType", "PartyRefType", "HolderRefType", "HashType"}
 )
 _CACHE_LIMIT: Final = 20_000
+# Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko...).
+_RTL_CHARACTERS: Final = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _RTL: Final = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"})
 # Attributes that point at another element of the document by its id.
 _REFERENCES: Final = ("ref", "holder", "party")
@@ -217,8 +220,24 @@ class View:
         return _cached(
             self.words.values_html,
             (type_key, element.text or ""),
-            lambda: str(escape(self._plain(element, type_key))),
+            lambda: self._isolated_plain(element, type_key),
         )
+
+    def _isolated_plain(self, element: etree._Element, type_key: str) -> str:
+        text = self._plain(element, type_key)
+        return self.isolate(text, str(escape(text)))
+
+    def isolate(self, text: str, html: str) -> str:
+        """``html`` marked with its own direction when it runs against the column's.
+
+        A phone number or file number in an Arabic column, or an Arabic name in a French one,
+        must keep its own order: without isolation the bidi algorithm reorders its digits
+        and punctuation ("+32 2 743" shown as "743 2 32+").
+        """
+        rtl = bool(_RTL_CHARACTERS.search(text))
+        if not text or rtl == (self.words.direction == "rtl"):
+            return html
+        return f'<span dir="{"rtl" if rtl else "ltr"}">{html}</span>'
 
     def _kind(self, type_key: str) -> str:
         return type_key.rpartition("}")[2]
@@ -259,7 +278,7 @@ class View:
         )
         if leaf and len(elements) > 1:
             joined = self.words.join([self._plain(e, type_key) for e in elements])
-            return f"<dt>{label}</dt><dd>{escape(joined)}</dd>"
+            return f"<dt>{label}</dt><dd>{self.isolate(joined, str(escape(joined)))}</dd>"
         if leaf:
             return f"<dt>{label}</dt><dd>{self._escaped(elements[0], type_key)}</dd>"
         cells = "".join(f"<dd>{self._value(e, type_key)}</dd>" for e in elements)
@@ -391,7 +410,8 @@ class View:
             suffix = " (" + self.words.gettext("transliterated") + ")"
         elif form == "alias":
             suffix = " (" + self.words.gettext("alias") + ")"
-        return Markup('<span class="name" dir="auto">%s</span>%s') % (text, suffix)
+        name = self.isolate(text, str(escape(text)))
+        return Markup('<span class="name">%s</span>%s') % (Markup(name), suffix)  # noqa: S704
 
     def person_name(self, party: Node) -> Markup:
         """The first name of a party (natural or legal person) as HTML."""
@@ -416,7 +436,8 @@ class View:
             text("region"),
             self.words.country(text("country")) if text("country") else "",
         ]
-        return Markup("<br/>").join(escape(line) for line in lines if line)
+        isolated = [Markup(self.isolate(line, str(escape(line)))) for line in lines if line]  # noqa: S704
+        return Markup("<br/>").join(isolated)
 
     def _penalty(self, node: Node) -> str:
         months = node.element.findtext(f"{C}months")

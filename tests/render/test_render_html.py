@@ -223,3 +223,15 @@ class TestUserTemplates:
         with pytest.raises(RenderError):
             render_tree(parse_file(BY_KIND["summons"]), job, name="summons.xml")
         assert not Path("/tmp/x").exists()
+
+
+def test_values_against_the_columns_direction_keep_their_own_order() -> None:
+    # A phone number in the Arabic column and the Arabic name in the French one are isolated
+    # with their own direction, or the bidi algorithm would reorder digits and punctuation.
+    root = page(html(BY_KIND["letter-of-rights"], "ar", "fr"))
+    arabic, french = root.findall(".//div[@class='row']")[0].findall("div[@class='column']")
+    ltr = [s.text for s in arabic.iter("span") if s.get("dir") == "ltr"]
+    assert "+32 2 743 73 00" in ltr
+    rtl = ["".join(s.itertext()) for s in root.iter("span") if s.get("dir") == "rtl"]
+    assert any("يوسف" in text for text in rtl)
+    assert not [s for s in french.iter("span") if s.get("dir") == "ltr"]
