@@ -18,6 +18,7 @@ import click
 
 from interop import __version__
 from interop.errors import InteropError
+from interop.evidence.cli import evidence
 
 if TYPE_CHECKING:
     from interop.validate.findings import FileReport, Severity
@@ -343,6 +344,348 @@ def render(
     sys.exit(max((outcome.exit_code for outcome in outcomes), default=0))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--to", "target", metavar="LL", required=True, help="Language to translate into.")
+@click.option("--engine", metavar="NAME", help="Engine to use (apertium, argos) [by pair].")
+@click.option(
+    "--glossary",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Your glossary (TBX or CSV), used with the core glossary.",
+)
+@click.option(
+    "--memory",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Translation memory (SQLite) [$INTEROP_TM or ~/.local/share/interop/memory.sqlite].",
+)
+@click.option("--force", is_flag=True, help="Replace unreviewed machine translations.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (one input).")
+@click.option("--out-dir", type=click.Path(file_okay=False), help="Folder for the outputs.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a field was flagged or a term missed.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar [on a terminal].")
+def translate(
+    paths: tuple[str, ...],
+    target: str,
+    engine: str | None,
+    glossary: Path | None,
+    memory: Path | None,
+    force: bool,
+    output: str | None,
+    out_dir: str | None,
+    strict: bool,
+    progress: bool | None,
+) -> None:
+    """Machine-translate the free text of documents, keeping the original and the provenance.
+
+    Names, numbers, dates and references are protected; sentences in the translation memory
+    are reused (reviewed human translations first); each translation is recorded as machine,
+    unreviewed, with engine, model and date. Output is validated before it is written.
+    Exit status: 0 done, 1 invalid output (or, with --strict, a flagged field or a missed
+    glossary term), 2 unreadable input, missing language pair or bad usage.
+    """
+    from interop.translate import batch
+    from interop.translate.document import TranslateOptions, Translator
+    from interop.translate.glossary import Glossary
+    from interop.translate.memory import Memory
+    from interop.validate.validator import ValidationSettings, Validator
+
+    if engine is not None:
+        from interop.translate.engine import get
+
+        get(engine)  # an unknown or unusable engine: one error, before any file is read
+    files = batch.input_files(paths)
+    targets = batch.outputs(files, target, output, out_dir)
+    terms = Glossary.core()
+    if glossary is not None:
+        terms = terms.merged(Glossary.load(glossary))
+    store = Memory(memory)
+    translator = Translator(TranslateOptions(target, engine, force=force), store, glossary=terms)
+    validator = Validator(ValidationSettings())
+    show_progress = (progress if progress is not None else _is_tty(sys.stderr)) and len(files) > 1
+    try:
+        with _progress_bar(len(files), show_progress, "translating") as advance:
+            outcomes = batch.translate_all(
+                files,
+                targets,
+                translator,
+                validator,
+                write_stdout=sys.stdout.buffer.write,
+                on_done=advance,
+            )
+    finally:
+        store.close()
+    code = EXIT_OK
+    for outcome in outcomes:
+        code = max(code, outcome.exit_code)
+        if outcome.error:
+            click.echo(f"interop: error: {outcome.error}", err=True)
+            continue
+        assert outcome.report is not None
+        shown = outcome.source if outcome.output == "-" else f"{outcome.source} -> {outcome.output}"
+        click.echo(f"{shown}: {outcome.report.summary()}", err=True)
+        for flagged in outcome.report.flagged:
+            click.echo(
+                f"interop: warning: {outcome.source}: {flagged.path}: {flagged.reason}", err=True
+            )
+        for path, violation in outcome.report.violations:
+            click.echo(f"interop: warning: {outcome.source}: {path}: {violation}", err=True)
+        if strict and (outcome.report.flagged or outcome.report.violations):
+            code = max(code, EXIT_INVALID)
+    sys.exit(code)
+
+
+@cli.group()
+def xliff() -> None:
+    """Human review of machine translations through XLIFF 1.2 (what CAT tools read)."""
+
+
+@xliff.command("export")
+@click.argument("document", type=click.Path(dir_okay=False))
+@click.option("--to", "target", metavar="LL", required=True, help="Language of the translation.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="FILE.xlf")
+@click.option(
+    "--memory",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Translation memory to pre-fill from [$INTEROP_TM or the default].",
+)
+@click.option(
+    "--glossary",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Your glossary (TBX or CSV); its terms and the core glossary's become notes.",
+)
+def xliff_export(
+    document: str, target: str, output: str, memory: Path | None, glossary: Path | None
+) -> None:
+    """Write the sentences of DOCUMENT's free text for review in a CAT tool.
+
+    One unit per sentence; protected tokens are inline placeholders; the current translation
+    (machine output as needing review, human translations as translated or final) is
+    pre-filled. Exit status: 0 done, 2 unreadable input or bad usage.
+    """
+    from interop import xmlio
+    from interop.translate.glossary import Glossary
+    from interop.translate.memory import Memory
+    from interop.translate.xliff import export_xliff
+
+    _refuse_writing_over(output, [document])
+    tree = xmlio.parse_file(document)
+    terms = Glossary.core()
+    if glossary is not None:
+        terms = terms.merged(Glossary.load(glossary))
+    store = Memory(memory)
+    try:
+        data = export_xliff(
+            tree, target, original=Path(document).name, memory=store, glossary=terms
+        )
+    finally:
+        store.close()
+    xmlio.write_atomic(output, data)
+    click.echo(f"{document} -> {output}", err=True)
+
+
+@xliff.command("import")
+@click.argument("document", type=click.Path(dir_okay=False))
+@click.argument("xliff_file", metavar="FILE.xlf", type=click.Path(dir_okay=False))
+@click.option("--reviewer", metavar="NAME", required=True, help="Who reviewed the translation.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Output.")
+@click.option(
+    "--memory",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Translation memory to store the reviewed sentences in [$INTEROP_TM or the default].",
+)
+def xliff_import(
+    document: str, xliff_file: str, reviewer: str, output: str, memory: Path | None
+) -> None:
+    """Bring a reviewed XLIFF file back: record the reviewer, mark the texts reviewed.
+
+    Checks that every unit belongs to DOCUMENT (id and source hash) and that every target
+    keeps its source's placeholders. Edited sentences become a human translation (the machine
+    trail stays on it). Exit status: 0 done, 1 a target fails a check or the output would be
+    invalid, 2 the XLIFF does not belong to the document, unreadable input or bad usage.
+    """
+    from interop import xmlio
+    from interop.translate.batch import check
+    from interop.translate.memory import Memory
+    from interop.translate.review import import_xliff
+    from interop.validate.validator import ValidationSettings, Validator
+
+    if not reviewer.strip():
+        raise click.UsageError("--reviewer needs a name")
+    _refuse_writing_over(output, [document, xliff_file])
+    tree = xmlio.parse_file(document)
+    reviewed = xmlio.parse_file(xliff_file)
+    store = Memory(memory)
+    try:
+        report = import_xliff(
+            tree, reviewed, name=xliff_file, reviewer=reviewer.strip(), memory=store
+        )
+    finally:
+        store.close()
+    check(tree, document, Validator(ValidationSettings()))
+    xmlio.write_atomic(output, xmlio.serialize(tree))
+    click.echo(f"{document} + {xliff_file} -> {output}: {report.summary()}", err=True)
+    for result in report.fields:
+        if result.outcome == "incomplete":
+            click.echo(f"interop: warning: {result.path}: {result.detail}", err=True)
+
+
+@cli.group()
+def tm() -> None:
+    """The translation memory: exchange it with CAT tools as TMX 1.4b."""
+
+
+@tm.command("import")
+@click.argument("tmx", metavar="FILE.tmx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--memory",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Translation memory [$INTEROP_TM or ~/.local/share/interop/memory.sqlite].",
+)
+def tm_import(tmx: Path, memory: Path | None) -> None:
+    """Add the translation units of a TMX 1.4b file to the memory."""
+    from interop.translate.memory import Memory
+
+    store = Memory(memory)
+    try:
+        count = store.import_tmx(tmx)
+    finally:
+        store.close()
+    click.echo(f"{tmx}: {count} segments imported", err=True)
+
+
+@tm.command("export")
+@click.argument("tmx", metavar="FILE.tmx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--memory",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Translation memory [$INTEROP_TM or ~/.local/share/interop/memory.sqlite].",
+)
+def tm_export(tmx: Path, memory: Path | None) -> None:
+    """Write the whole memory as a TMX 1.4b file."""
+    from interop.translate.memory import Memory
+
+    store = Memory(memory)
+    try:
+        count = store.export_tmx(tmx)
+    finally:
+        store.close()
+    click.echo(f"{tmx}: {count} segments exported", err=True)
+
+
+@cli.group()
+def models() -> None:
+    """Argos translation models, installed from .argosmodel files (never downloaded)."""
+
+
+@models.command("install")
+@click.argument(
+    "package", metavar="FILE.argosmodel", type=click.Path(dir_okay=False, path_type=Path)
+)
+def models_install(package: Path) -> None:
+    """Install a model package; it replaces an installed model of the same pair."""
+    from interop.translate import models as store
+
+    model = store.install(package)
+    click.echo(f"installed {model.name} ({model.pair}) version {model.version}")
+
+
+@models.command("list")
+def models_list() -> None:
+    """List the installed models: name, pair, version."""
+    from interop.translate import models as store
+
+    found = store.installed()
+    if not found:
+        click.echo(f"no models installed in {store.store_dir()}", err=True)
+        return
+    width = max(len(m.name) for m in found)
+    for model in found:
+        click.echo(f"{model.name:<{width}}  {model.pair:<8}  {model.version}")
+
+
+@models.command("remove")
+@click.argument("name", metavar="NAME")
+def models_remove(name: str) -> None:
+    """Remove an installed model, by name (translate-de_en) or pair (de->en)."""
+    from interop.translate import models as store
+
+    model = store.remove(name)
+    click.echo(f"removed {model.name} ({model.pair})")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Server processes."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes per server process for the work itself [cores / workers].",
+)
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False),
+    help="name:token lines; every request then needs Authorization: Bearer TOKEN.",
+)
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False),
+    help="Keep every upload and output here [keep nothing].",
+)
+@click.option(
+    "--audit-log",
+    type=click.Path(dir_okay=False),
+    help="Append-only audit log [~/.local/state/interop/audit.jsonl].",
+)
+@click.option(
+    "--max-upload",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Largest accepted upload, in MB.",
+)
+@click.option(
+    "--memory",
+    type=click.Path(dir_okay=False),
+    help="Translation memory (SQLite) [$INTEROP_TM or ~/.local/share/interop/memory.sqlite].",
+)
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    jobs: int | None,
+    token_file: str | None,
+    workspace: str | None,
+    audit_log: str | None,
+    max_upload: int,
+    memory: str | None,
+) -> None:
+    """Serve the toolkit over HTTP: a JSON API (see /v1/openapi.json) on loopback.
+
+    Without --token-file the service only listens on loopback addresses. Needs the [serve]
+    extra: pip install 'interop[serve]'.
+    """
+    try:
+        from interop.serve import server
+        from interop.serve.settings import MB, ServeSettings, default_audit_log
+    except ImportError as exc:
+        raise CliError(f"the service needs the [serve] extra ({exc.name} is missing)") from None
+    from interop.validate.batch import default_jobs
+
+    settings = ServeSettings(
+        audit_log=audit_log or str(default_audit_log()),
+        token_file=token_file,
+        workspace=workspace,
+        max_upload=max_upload * MB,
+        jobs=jobs or max(1, default_jobs() // workers),
+        memory=memory,
+    )
+    server.run(settings, host, port, workers)
+
+
 def _emit(fmt: str, reports: list[FileReport], output: str | None, fail_on: Severity) -> None:
     from interop import xmlio
     from interop.validate.reports import write_report
@@ -362,6 +705,12 @@ def _refuse_overwriting_input(output: str | None, files: list[str]) -> None:
     target = Path(output).resolve()
     if any(f != "-" and Path(f).resolve() == target for f in files):
         raise CliError(f"{output}: the report would overwrite an input file; choose another -o")
+
+
+def _refuse_writing_over(output: str, inputs: list[str]) -> None:
+    target = Path(output).resolve()
+    if any(Path(f).resolve() == target for f in inputs):
+        raise CliError(f"{output}: would overwrite an input; choose another -o")
 
 
 def _is_tty(stream: object) -> bool:
@@ -384,6 +733,9 @@ def _progress_bar(
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+cli.add_command(evidence)
 
 
 def main() -> NoReturn:

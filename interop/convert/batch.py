@@ -177,6 +177,11 @@ def summary_lines(results: Sequence[FileConversion]) -> list[str]:
 
 def json_report(results: Sequence[FileConversion]) -> str:
     """The whole run as one JSON object."""
+    return json.dumps(report_data(results), ensure_ascii=False, indent=2) + "\n"
+
+
+def report_data(results: Sequence[FileConversion]) -> dict[str, Any]:
+    """The whole run as plain data: ``{"summary": {...}, "files": [...]}``."""
     files = [
         {
             "source": r.source,
@@ -206,7 +211,7 @@ def json_report(results: Sequence[FileConversion]) -> str:
         "invalid": sum(1 for r in results if r.output_invalid),
         "lossless": sum(1 for r in results if not r.error and r.loss.lossless),
     }
-    return json.dumps({"summary": summary, "files": files}, ensure_ascii=False, indent=2) + "\n"
+    return {"summary": summary, "files": files}
 
 
 def exit_code(results: Sequence[FileConversion], *, strict: bool) -> int:

@@ -42,6 +42,7 @@ class FileConversion:
     error: str | None = None
     data: bytes | None = None
     attachments: tuple[Attachment, ...] = ()
+    media_type: str = "application/xml"
 
     @property
     def unreadable(self) -> bool:
@@ -55,13 +56,19 @@ class FileConversion:
 class Pipeline:
     """Converts files from one format to another through the common formats."""
 
-    def __init__(self, source: Converter, target: Converter, max_bytes: int) -> None:
+    def __init__(
+        self,
+        source: Converter,
+        target: Converter,
+        max_bytes: int,
+        validator: Validator | None = None,
+    ) -> None:
         _require(source, Direction.TO_COMMON)
         _require(target, Direction.FROM_COMMON)
         self.source = source
         self.target = target
         self.max_bytes = max_bytes
-        self._validator = Validator(ValidationSettings())
+        self._validator = validator or Validator(ValidationSettings())
 
     def convert(self, path: str, output: Path | None) -> FileConversion:
         """Convert ``path``; write to ``output`` (None: only check) when the result is valid.
@@ -71,32 +78,45 @@ class Pipeline:
         """
         try:
             data = read_capped(Path(path), self.max_bytes)
+        except UnreadableInput as exc:
+            return FileConversion(path, None, error=str(exc))
+        done = self.convert_bytes(data, path)
+        if output is None or done.data is None or done.error or done.output_invalid:
+            return done
+        try:
+            _write_all(output, done.data, done.attachments, Path(path))
+        except (OSError, UsageError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return FileConversion(path, None, done.loss, done.findings, error=f"{output}: {reason}")
+        return replace(done, output=str(output))
+
+    def convert_bytes(self, data: bytes, path: str) -> FileConversion:
+        """Convert a document held in memory (``path`` names it); nothing is written."""
+        if len(data) > self.max_bytes:
+            limit = self.max_bytes // (1024 * 1024)
+            reason = f"file is larger than the {limit} MB limit; split it or raise the limit"
+            return FileConversion(path, None, error=str(UnreadableInput(path, reason)))
+        try:
             to_common = self.source.to_common(data, path)
             findings = list(self._validator.check_tree(to_common.document, path).findings)
             loss = list(to_common.loss.entries)
-            result_bytes = None
-            attachments: tuple[Attachment, ...] = ()
-            if not _has_errors(findings):
-                from_common = self.target.from_common(to_common.document)
-                loss.extend(from_common.loss.entries)
-                result_bytes = from_common.data
-                attachments = from_common.attachments
-                findings.extend(self._check_output(from_common.data))
+            if _has_errors(findings):
+                return FileConversion(path, None, LossReport(tuple(loss)), tuple(findings))
+            from_common = self.target.from_common(to_common.document)
+            loss.extend(from_common.loss.entries)
+            findings.extend(self._check_output(from_common.data))
         except (UnreadableInput, UsageError) as exc:
             # One bad file does not stop a batch; it is reported with its reason.
             return FileConversion(path, None, error=str(exc))
-        report = LossReport(tuple(loss))
-        done = FileConversion(
-            path, None, report, tuple(findings), data=result_bytes, attachments=attachments
+        return FileConversion(
+            path,
+            None,
+            LossReport(tuple(loss)),
+            tuple(findings),
+            data=from_common.data,
+            attachments=from_common.attachments,
+            media_type=from_common.media_type,
         )
-        if output is None or result_bytes is None or _has_errors(findings):
-            return done
-        try:
-            _write_all(output, result_bytes, attachments, Path(path))
-        except (OSError, UsageError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            return FileConversion(path, None, report, tuple(findings), error=f"{output}: {reason}")
-        return replace(done, output=str(output))
 
     def _check_output(self, data: bytes) -> list[Finding]:
         check: OutputCheck | None = getattr(self.target, "check_output", None)

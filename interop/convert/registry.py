@@ -28,6 +28,12 @@ BUILTIN: Final = {
     "xjustiz-0500001": "interop.convert.formats.xjustiz.strafverfahren:XJustizStrafverfahren",
     "xjustiz-0500017": "interop.convert.formats.xjustiz.asservate:XJustizAsservate",
     "xjustiz-0005005": "interop.convert.formats.xjustiz.uebermittlung:XJustizUebermittlung",
+    "case": "interop.evidence.formats.case:CaseJsonLd",
+    "dfxml": "interop.evidence.formats.dfxml:Dfxml",
+    "hashdeep": "interop.evidence.formats.hashlists:Hashdeep",
+    "md5deep": "interop.evidence.formats.hashlists:Md5deep",
+    "sha256sum": "interop.evidence.formats.hashlists:Sha256sum",
+    "bsd": "interop.evidence.formats.hashlists:BsdHashes",
 }
 
 

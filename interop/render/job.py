@@ -54,9 +54,24 @@ def render_file(path: str, job: RenderJob) -> bytes:
         UsageError: bad options (unknown notice, language without a catalog...).
     """
     data = read_capped(Path(path), job.limits.max_bytes)
+    return render_bytes(data, path, job)
+
+
+def render_bytes(
+    data: bytes, path: str, job: RenderJob, validator: Validator | None = None
+) -> bytes:
+    """The notice for a document held in memory; ``path`` names it in messages.
+
+    Args:
+        validator: checks the document (when the job validates); by default one shared by
+            this process. Give each thread its own.
+
+    Raises:
+        The same errors as :func:`render_file`.
+    """
     tree = parse_bytes(data, path, limits=job.limits)
     if job.validate:
-        _check_valid(data, path)
+        _check_valid(data, path, validator or _validator())
     return render_tree(tree, job, source=data, name=Path(path).name)
 
 
@@ -103,8 +118,8 @@ def _message(exc: Exception) -> str:
     return str(exc.message) if isinstance(exc, TemplateError) else str(exc)
 
 
-def _check_valid(data: bytes, path: str) -> None:
-    report = _validator().check_bytes(data, path)
+def _check_valid(data: bytes, path: str, validator: Validator) -> None:
+    report = validator.check_bytes(data, path)
     errors = [finding for finding in report.findings if finding.severity == "error"]
     if errors:
         first = errors[0]

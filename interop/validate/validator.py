@@ -78,25 +78,33 @@ class Validator:
             return _unreadable(path, exc)
         return self.check_tree(tree, path)
 
-    def check_bytes(self, data: bytes, name: str) -> FileReport:
-        """Validate a document held in memory; ``name`` is used in the report."""
+    def check_bytes(
+        self, data: bytes, name: str, as_format: DocumentFormat | None = None
+    ) -> FileReport:
+        """Validate a document held in memory; ``name`` is used in the report.
+
+        ``as_format`` validates against that bundled format instead of the detected one.
+        """
         try:
             tree = parse_bytes(data, name, limits=self.settings.limits)
         except UnreadableInput as exc:
             return _unreadable(name, exc)
-        return self.check_tree(tree, name)
+        return self.check_tree(tree, name, as_format)
 
-    def check_tree(self, tree: etree._ElementTree, name: str) -> FileReport:
-        """Validate an already parsed document."""
+    def check_tree(
+        self, tree: etree._ElementTree, name: str, as_format: DocumentFormat | None = None
+    ) -> FileReport:
+        """Validate an already parsed document (against ``as_format``, if given)."""
         if self.settings.schema is not None:
             plan = self._generic_plan()
         else:
-            found = registry().detect(tree)
+            found = as_format or registry().detect(tree)
             if found is None:
                 return _unknown_format(tree, name)
             plan = self._bundled_plan(found)
         prefixes = plan.prefixes if plan.prefixes is not None else _own_prefixes(tree)
-        findings = xsd_findings(plan.schema, tree, prefixes)
+        findings = _mismatch(tree, as_format) if as_format is not None else []
+        findings.extend(xsd_findings(plan.schema, tree, prefixes))
         for rules in plan.rules:
             findings.extend(rules.validate(tree))
         return FileReport(name, plan.label, tuple(findings))
@@ -127,6 +135,18 @@ def _rules(path: Path) -> Schematron:
 
 def _own_prefixes(tree: etree._ElementTree) -> dict[str, str]:
     return {uri: prefix for prefix, uri in tree.getroot().nsmap.items() if prefix and uri}
+
+
+def _mismatch(tree: etree._ElementTree, expected: DocumentFormat) -> list[Finding]:
+    """An error when the document is not of the format it is checked as."""
+    qname = etree.QName(tree.getroot())
+    if (qname.namespace, qname.localname) == (expected.namespace, expected.root):
+        return []
+    message = (
+        f"the document is a {{{qname.namespace or ''}}}{qname.localname}, not a {expected.name} "
+        f"({{{expected.namespace}}}{expected.root}); it was checked as one as asked"
+    )
+    return [Finding(Severity.ERROR, "format:mismatch", message, tree.getroot().sourceline)]
 
 
 def _unreadable(name: str, exc: UnreadableInput) -> FileReport:

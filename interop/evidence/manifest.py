@@ -1,0 +1,372 @@
+"""Make and edit e:evidenceManifest trees: the document, its holders, items and seizures.
+
+Shared by ``evidence build``, ``evidence custody`` and the imports (CASE, DFXML, hash lists).
+Elements are written in the order evidence-1.xsd fixes; nothing here decides what is valid,
+that is the validator's job (the XSD and the EVD rules) on the finished tree.
+
+The small ``X;Y;Z`` values of the command line (a holder, an authority, a decision) are parsed
+here too, so that every command reads them the same way.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Final
+
+from lxml import etree
+
+from interop.errors import UsageError
+
+E_NS: Final = "urn:interop:evidence:1"
+C_NS: Final = "urn:interop:common:1"
+NSMAP: Final = {"e": E_NS, "c": C_NS}
+DIGITAL_TYPES: Final = ("digital-file", "forensic-image", "extraction")
+
+
+def e(tag: str) -> str:
+    """The qualified name of an element of the evidence namespace."""
+    return f"{{{E_NS}}}{tag}"
+
+
+def c(tag: str) -> str:
+    """The qualified name of an element of the common namespace."""
+    return f"{{{C_NS}}}{tag}"
+
+
+# ----- values given on the command line -------------------------------------------------------
+
+
+def _fields(spec: str, option: str, names: Sequence[str], required: int) -> list[str]:
+    parts = [p.strip() for p in spec.split(";")]
+    if len(parts) < required or len(parts) > len(names) or any(not p for p in parts[:required]):
+        shape = ";".join(n if i < required else f"[{n}]" for i, n in enumerate(names))
+        raise UsageError(f"{option} {spec!r}: expected {shape}")
+    return parts + [""] * (len(names) - len(parts))
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """A person (or courier company) who holds items at some point of the chain of custody."""
+
+    name: str
+    function: str
+    organisation: str
+    country: str
+    service_number: str = ""
+
+    @classmethod
+    def parse(cls, spec: str, option: str = "--holder") -> Holder:
+        """``NAME;FUNCTION;ORGANISATION;CC[;SERVICE-NUMBER]``."""
+        names = ("NAME", "FUNCTION", "ORGANISATION", "CC", "SERVICE-NUMBER")
+        name, function, organisation, country, number = _fields(spec, option, names, 4)
+        return cls(name, function, organisation, country.upper(), number)
+
+
+@dataclass(frozen=True, slots=True)
+class Authority:
+    """An authority: name, kind (court, prosecutor, police...) and country."""
+
+    name: str
+    kind: str
+    country: str
+
+    @classmethod
+    def parse(cls, spec: str, option: str = "--compiled-by") -> Authority:
+        """``NAME;KIND;CC``, e.g. ``Staatsanwaltschaft Berlin;prosecutor;DE``."""
+        name, kind, country = _fields(spec, option, ("NAME", "KIND", "CC"), 3)
+        return cls(name, kind, country.upper())
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A file number, decision or record: number, and where known issuer, country, date."""
+
+    number: str
+    issuer: str = ""
+    country: str = ""
+    date: str = ""
+
+    @classmethod
+    def parse(cls, spec: str, option: str = "--decision") -> Reference:
+        """``NUMBER[;ISSUER[;CC[;YYYY-MM-DD]]]``."""
+        names = ("NUMBER", "ISSUER", "CC", "YYYY-MM-DD")
+        number, issuer, country, when = _fields(spec, option, names, 1)
+        if when:
+            try:
+                date.fromisoformat(when)
+            except ValueError:
+                raise UsageError(
+                    f"{option} {spec!r}: {when!r} is not a date (YYYY-MM-DD)"
+                ) from None
+        return cls(number, issuer, country.upper(), when)
+
+
+@dataclass(frozen=True, slots=True)
+class LegalBasis:
+    """A legal basis: instrument code (national-law, eio-directive-2014-41...), title, article."""
+
+    instrument: str
+    title: str = ""
+    article: str = ""
+
+    @classmethod
+    def parse(cls, spec: str, option: str = "--legal-basis") -> LegalBasis:
+        """``INSTRUMENT[;TITLE[;ARTICLE]]``, e.g. ``national-law;Strafprozessordnung;§ 94``."""
+        instrument, title, article = _fields(spec, option, ("INSTRUMENT", "TITLE", "ARTICLE"), 1)
+        return cls(instrument, title, article)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A locality and its country."""
+
+    locality: str
+    country: str
+
+    @classmethod
+    def parse(cls, spec: str, option: str = "--place") -> Place:
+        """``LOCALITY;CC``, e.g. ``Berlin;DE``."""
+        locality, country = _fields(spec, option, ("LOCALITY", "CC"), 2)
+        return cls(locality, country.upper())
+
+
+def utc_instant(text: str, option: str = "--at") -> str:
+    """An ISO 8601 instant with its offset (or Z), in the manifest's UTC form.
+
+    A local time without offset is refused: it is ambiguous, and custody times are compared.
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    except ValueError:
+        raise UsageError(
+            f"{option} {text!r}: not an ISO 8601 time; write e.g. 2026-03-05T09:10:00+01:00"
+        ) from None
+    if moment.tzinfo is None:
+        raise UsageError(
+            f"{option} {text!r}: the time has no offset; add Z (UTC) or the local offset,"
+            " e.g. +01:00"
+        )
+    moment = moment.astimezone(UTC)
+    millis = f".{moment.microsecond // 1000:03d}" if moment.microsecond >= 1000 else ""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + millis + "Z"
+
+
+# ----- building the tree ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Seizure:
+    """The seizure of items (held as holder ids)."""
+
+    at: str  # UTC, as made by utc_instant
+    place: Place
+    seized_by: str  # holder id
+    legal_bases: tuple[LegalBasis, ...] = ()
+    decision: Reference | None = None
+    witnesses: tuple[str, ...] = ()
+    record: Reference | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A digital item as the build and the imports know it."""
+
+    exhibit_number: str
+    description: str
+    path: str | None = None
+    size: int | None = None
+    media_type: str | None = None
+    hashes: tuple[tuple[str, str], ...] = ()  # (algorithm code, hex value)
+    type: str = "digital-file"
+    item_id: str | None = None
+    seizure: Seizure | None = None
+    derived_from: tuple[str, ...] = ()
+    source_path: str | None = None
+    extra: tuple[etree._Element, ...] = field(default=())  # fileTimes, acquisition, note
+
+
+def new_manifest(
+    *,
+    case: str,
+    compiled_by: Authority,
+    language: str,
+    request: Reference | None = None,
+    legal_bases: Iterable[LegalBasis] = (),
+    issue_date: str | None = None,
+    document_id: str | None = None,
+) -> etree._ElementTree:
+    """An evidence manifest with its header and empty holders and items (fill both)."""
+    root = etree.Element(e("evidenceManifest"), nsmap=NSMAP)
+    _text(root, c("documentId"), document_id or f"urn:uuid:{uuid.uuid4()}")
+    _text(root, c("issueDate"), issue_date or date.today().isoformat())
+    _text(root, c("documentLanguage"), language)
+    _reference(root, e("reference"), Reference(case, compiled_by.name, compiled_by.country))
+    if request is not None:
+        link = etree.SubElement(root, e("request"))
+        _reference(link, e("reference"), request)
+    for basis in legal_bases:
+        _legal_basis(root, e("legalBasis"), basis)
+    authority = etree.SubElement(root, e("compiledBy"))
+    _text(authority, c("name"), compiled_by.name)
+    _text(authority, c("kind"), compiled_by.kind)
+    _text(authority, c("country"), compiled_by.country)
+    etree.SubElement(root, e("holders"))
+    etree.SubElement(root, e("items"))
+    return root.getroottree()
+
+
+class Ids(set[str]):
+    """The ids used in a manifest, handing out new ones (``F1``, ``F2``...) without a rescan."""
+
+    def __init__(self, used: Iterable[str] = ()) -> None:
+        super().__init__(used)
+        self._next: dict[str, int] = {}
+
+    def new(self, prefix: str) -> str:
+        """The first ``prefix<n>`` not used yet (now used)."""
+        number = self._next.get(prefix, 1)
+        while f"{prefix}{number}" in self:
+            number += 1
+        self._next[prefix] = number + 1
+        found = f"{prefix}{number}"
+        self.add(found)
+        return found
+
+
+def ids(tree: etree._ElementTree) -> Ids:
+    """Every id used in the manifest."""
+    return Ids(str(v) for v in tree.getroot().xpath("//@id"))
+
+
+def next_id(taken: set[str], prefix: str) -> str:
+    """The first ``prefix<n>`` not in ``taken`` (which it is then added to)."""
+    if isinstance(taken, Ids):
+        return taken.new(prefix)
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    found = f"{prefix}{number}"
+    taken.add(found)
+    return found
+
+
+def holders(tree: etree._ElementTree) -> list[etree._Element]:
+    """The e:holder elements."""
+    return list(tree.getroot().iterfind("e:holders/e:holder", NSMAP))
+
+
+def add_holder(tree: etree._ElementTree, holder: Holder, taken: set[str] | None = None) -> str:
+    """Add ``holder`` (or find the same person already listed); return their id."""
+    for found in holders(tree):
+        if (
+            _holder_text(found, "name") == holder.name
+            and _holder_text(found, "organisation") == holder.organisation
+        ):
+            return str(found.get("id"))
+    new_id = next_id(taken if taken is not None else ids(tree), "H")
+    parent = tree.getroot().find("e:holders", NSMAP)
+    if parent is None:
+        parent = etree.Element(e("holders"))
+        items = tree.getroot().find("e:items", NSMAP)
+        assert items is not None, "a manifest has items"
+        items.addprevious(parent)
+    element = etree.SubElement(parent, e("holder"), id=new_id)
+    _text(element, e("name"), holder.name)
+    _text(element, e("function"), holder.function)
+    _text(element, e("organisation"), holder.organisation)
+    _text(element, e("country"), holder.country)
+    if holder.service_number:
+        _text(element, e("serviceNumber"), holder.service_number)
+    return new_id
+
+
+def _holder_text(holder: etree._Element, name: str) -> str:
+    return (holder.findtext(f"e:{name}", "", NSMAP) or "").strip()
+
+
+def add_item(
+    tree: etree._ElementTree, item: Item, language: str, taken: set[str] | None = None
+) -> etree._Element:
+    """Append ``item`` to the manifest's items; its id is ``item.item_id`` or the next F<n>."""
+    items = tree.getroot().find("e:items", NSMAP)
+    assert items is not None, "a manifest has items"
+    item_id = item.item_id or next_id(taken if taken is not None else ids(tree), "F")
+    element: etree._Element = etree.SubElement(items, e("item"), id=item_id, type=item.type)
+    if item.derived_from:
+        element.set("derivedFrom", " ".join(item.derived_from))
+    _text(element, e("exhibitNumber"), item.exhibit_number)
+    free_text(element, e("description"), item.description, language)
+    if item.seizure is not None:
+        _seizure(element, item.seizure)
+    if item.path is not None:
+        _text(element, e("path"), item.path)
+    if item.source_path is not None:
+        _text(element, e("sourcePath"), item.source_path)
+    if item.size is not None:
+        _text(element, e("size"), str(item.size))
+    if item.media_type is not None:
+        _text(element, e("mediaType"), item.media_type)
+    for algorithm, value in item.hashes:
+        _text(element, e("hash"), value).set("algorithm", algorithm)
+    element.extend(item.extra)
+    return element
+
+
+def free_text(parent: etree._Element, tag: str, text: str, language: str) -> etree._Element:
+    """A free-text element with one original text."""
+    element: etree._Element = etree.SubElement(parent, tag)
+    _text(element, c("text"), text).attrib.update({"lang": language, "origin": "original"})
+    return element
+
+
+def _seizure(item: etree._Element, seizure: Seizure) -> None:
+    element = etree.SubElement(item, e("seizure"))
+    _text(element, e("at"), seizure.at)
+    place(element, e("place"), seizure.place)
+    etree.SubElement(element, e("seizedBy"), holder=seizure.seized_by)
+    for witness in seizure.witnesses:
+        _text(element, e("witness"), witness)
+    for basis in seizure.legal_bases:
+        _legal_basis(element, e("legalBasis"), basis)
+    if seizure.decision is not None:
+        _reference(element, e("decision"), seizure.decision)
+    if seizure.record is not None:
+        _reference(element, e("record"), seizure.record)
+
+
+def place(parent: etree._Element, tag: str, where: Place) -> etree._Element:
+    """A c:PlaceType element."""
+    element: etree._Element = etree.SubElement(parent, tag)
+    _text(element, c("locality"), where.locality)
+    _text(element, c("country"), where.country)
+    return element
+
+
+def _reference(parent: etree._Element, tag: str, reference: Reference) -> None:
+    element = etree.SubElement(parent, tag)
+    _text(element, c("number"), reference.number)
+    for name, value in (
+        ("issuer", reference.issuer),
+        ("country", reference.country),
+        ("date", reference.date),
+    ):
+        if value:
+            _text(element, c(name), value)
+
+
+def _legal_basis(parent: etree._Element, tag: str, basis: LegalBasis) -> None:
+    element = etree.SubElement(parent, tag)
+    _text(element, c("instrument"), basis.instrument)
+    if basis.title:
+        _text(element, c("title"), basis.title)
+    if basis.article:
+        _text(element, c("article"), basis.article)
+
+
+def _text(parent: etree._Element, tag: str, value: str) -> etree._Element:
+    element: etree._Element = etree.SubElement(parent, tag)
+    element.text = value
+    return element

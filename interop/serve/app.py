@@ -1,0 +1,88 @@
+"""The ASGI application: routes, middleware, error answers and the workers' lifetime.
+
+``create_app(settings)`` builds it; uvicorn's worker processes call :func:`from_environment`.
+Pages for clerks can be added later as more routes on the same app (``include_in_schema=False``
+keeps them out of the API description).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
+
+from interop.errors import InteropError
+from interop.serve import openapi, problems
+from interop.serve.audit import AuditLog
+from interop.serve.auth import load_tokens
+from interop.serve.engine import Engine
+from interop.serve.middleware import Authenticate, RequestId
+from interop.serve.routes import convert, evidence, info, render, translate, validate
+from interop.serve.service import Service
+from interop.serve.settings import ServeSettings
+from interop.serve.workspace import Workspace
+
+
+def api_routes() -> list[BaseRoute]:
+    """Every route of the JSON API."""
+    return [
+        *validate.ROUTES,
+        *convert.ROUTES,
+        *translate.ROUTES,
+        *render.ROUTES,
+        *evidence.ROUTES,
+        *info.ROUTES,
+        *openapi.ROUTES,
+    ]
+
+
+def create_app(settings: ServeSettings, engine: Engine | None = None) -> Starlette:
+    """The service. ``engine``: workers to share (tests); by default the app starts its own.
+
+    Raises:
+        UsageError: an unreadable token file or audit log.
+    """
+    tokens = load_tokens(settings.token_file) if settings.token_file else None
+    own_engine = engine is None
+    found = Service(
+        settings,
+        engine or Engine(settings.jobs, settings.max_upload, threads=settings.threads),
+        AuditLog(settings.audit_log),
+        Workspace(settings.workspace) if settings.workspace else None,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await found.engine.start()
+        try:
+            yield
+        finally:
+            if own_engine:
+                found.engine.close()
+            found.audit.close()
+
+    app = Starlette(
+        routes=api_routes(),
+        middleware=[
+            Middleware(RequestId),
+            Middleware(problems.CatchAll),
+            Middleware(Authenticate, tokens=tokens),
+        ],
+        exception_handlers={
+            problems.Problem: problems.on_problem,
+            InteropError: problems.on_interop_error,
+            HTTPException: problems.on_http_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.service = found
+    return app
+
+
+def from_environment() -> Starlette:
+    """The app of one uvicorn worker process, from the settings ``interop serve`` passed on."""
+    return create_app(ServeSettings.from_environment())

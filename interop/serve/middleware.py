@@ -1,0 +1,60 @@
+"""ASGI middleware: a request id on every answer, and the bearer-token check."""
+
+from __future__ import annotations
+
+import uuid
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from interop.serve.auth import LOCAL, Tokens
+from interop.serve.problems import problem
+
+REQUEST_ID = "X-Request-Id"
+
+
+class RequestId:
+    """Gives each request an id (``scope["state"]["request_id"]``) and answers with it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[REQUEST_ID] = request_id
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class Authenticate:
+    """With tokens, every request needs ``Authorization: Bearer TOKEN`` (401 otherwise).
+
+    Who made the request (the token's name, or ``local`` without tokens) goes into
+    ``scope["state"]["who"]`` for the audit log.
+    """
+
+    def __init__(self, app: ASGIApp, tokens: Tokens | None) -> None:
+        self.app = app
+        self.tokens = tokens
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        who: str | None = LOCAL
+        if self.tokens is not None:
+            who = self.tokens.who(Headers(scope=scope).get("authorization"))
+        if who is None:
+            detail = "this service needs a token: send Authorization: Bearer TOKEN"
+            await problem(401, detail)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["who"] = who
+        await self.app(scope, receive, send)

@@ -1,0 +1,1 @@
+"""Translation engines; each imports its heavy dependencies only when made."""
