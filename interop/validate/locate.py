@@ -14,7 +14,9 @@ from lxml import etree
 Locatable = etree._Element | etree._ElementUnicodeResult
 
 
-def named_xpath(node: Locatable, prefixes: Mapping[str, str] | None = None) -> str:
+def named_xpath(
+    node: Locatable, prefixes: Mapping[str, str] | None = None, memo: PathMemo | None = None
+) -> str:
     """Return the absolute path of ``node`` with qualified element names.
 
     Args:
@@ -28,11 +30,11 @@ def named_xpath(node: Locatable, prefixes: Mapping[str, str] | None = None) -> s
     """
     known = prefixes or {}
     if isinstance(node, etree._ElementUnicodeResult):
-        return _smart_string_path(node, known)
+        return _smart_string_path(node, known, memo)
     if not isinstance(node.tag, str):  # comment, processing instruction, entity
         parent = node.getparent()
-        return element_path(parent, known) if parent is not None else "/"
-    return element_path(node, known)
+        return element_path(parent, known, memo) if parent is not None else "/"
+    return element_path(node, known, memo)
 
 
 def attribute_xpath(
@@ -43,42 +45,78 @@ def attribute_xpath(
     return f"{element_path(element, known)}/@{_attribute_name(element, name, known)}"
 
 
-def element_path(
-    element: etree._Element,
-    prefixes: Mapping[str, str],
-    known: dict[etree._Element, str] | None = None,
-) -> str:
-    """Return the named path of an element by walking up its ancestors.
+class PathMemo:
+    """Paths and sibling positions of one document, each computed once.
 
-    ``known`` (element -> path), when given, is used and filled: paths of many elements of
-    one document share their ancestors' steps, which are then computed once.
+    Naming many nodes of a document (the findings of a large manifest, the entries of a loss
+    report) would otherwise count the same siblings again and again: quadratic in the number
+    of siblings. The memo holds the elements it has seen, which keeps lxml's proxies (and so
+    their identity) alive while it is in use; make one per document and drop it afterwards.
     """
-    if known is None:
+
+    __slots__ = ("paths", "positions")
+
+    def __init__(self) -> None:
+        self.paths: dict[etree._Element, str] = {}
+        self.positions: dict[etree._Element, dict[etree._Element, str]] = {}
+
+    def step(self, element: etree._Element, prefixes: Mapping[str, str]) -> str:
+        parent = element.getparent()
+        if parent is None or not isinstance(element.tag, str):
+            return _step(element, prefixes)
+        steps = self.positions.get(parent)
+        if steps is None:
+            steps = self.positions[parent] = _child_steps(parent, prefixes)
+        return steps[element]
+
+
+def _child_steps(parent: etree._Element, prefixes: Mapping[str, str]) -> dict[etree._Element, str]:
+    """The step of every element child of ``parent``, from one pass over the children."""
+    by_tag: dict[str, list[etree._Element]] = {}
+    for child in parent.iterchildren(etree.Element):
+        by_tag.setdefault(str(child.tag), []).append(child)
+    steps: dict[etree._Element, str] = {}
+    for same in by_tag.values():
+        name = _qualified(etree.QName(same[0]), same[0].prefix, prefixes)
+        for index, child in enumerate(same, start=1):
+            steps[child] = name if len(same) == 1 else f"{name}[{index}]"
+    return steps
+
+
+def element_path(
+    element: etree._Element, prefixes: Mapping[str, str], memo: PathMemo | None = None
+) -> str:
+    """Return the named path of an element by walking up its ancestors (``memo``: see
+    :class:`PathMemo`)."""
+    if memo is None:
         steps: list[str] = []
         current: etree._Element | None = element
         while current is not None:
             steps.append(_step(current, prefixes))
             current = current.getparent()
         return "/" + "/".join(reversed(steps))
-    path = known.get(element)
+    path = memo.paths.get(element)
     if path is None:
         parent = element.getparent()
-        above = element_path(parent, prefixes, known) if parent is not None else ""
-        path = known[element] = f"{above}/{_step(element, prefixes)}"
+        above = element_path(parent, prefixes, memo) if parent is not None else ""
+        path = memo.paths[element] = f"{above}/{memo.step(element, prefixes)}"
     return path
 
 
-def _smart_string_path(node: etree._ElementUnicodeResult, prefixes: Mapping[str, str]) -> str:
+def _smart_string_path(
+    node: etree._ElementUnicodeResult, prefixes: Mapping[str, str], memo: PathMemo | None
+) -> str:
     parent = node.getparent()
     if parent is None:
         return "/"
     if node.is_attribute and node.attrname is not None:
-        return attribute_xpath(parent, node.attrname, prefixes)
+        name = _attribute_name(parent, node.attrname, prefixes)
+        return f"{element_path(parent, prefixes, memo)}/@{name}"
     if node.is_tail:
         # A tail belongs to the element's parent in the XPath data model.
         grandparent = parent.getparent()
-        return element_path(grandparent, prefixes) if grandparent is not None else "/"
-    return named_xpath(parent, prefixes)
+        return element_path(grandparent, prefixes, memo) if grandparent is not None else "/"
+    return named_xpath(parent, prefixes, memo)
 
 
 def _step(element: etree._Element, prefixes: Mapping[str, str]) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from interop.validate.locate import named_xpath
+from interop.validate.locate import PathMemo, named_xpath
 from interop.validate.xpath_bindings import (
     CompiledXPath,
     EvaluationError,
@@ -172,6 +172,7 @@ class XPath1Document:
         self._tree = tree
         self._fallback: Any = None
         self._positions: dict[etree._Element, int] | None = None
+        self._memo = PathMemo()  # named paths of this document's findings, each step once
 
     @property
     def document(self) -> object:
@@ -250,12 +251,13 @@ class XPath1Document:
         """The element's line (an attribute's or text's parent) and named XPath."""
         if isinstance(node, etree._ElementUnicodeResult):
             parent = node.getparent()
-            return (parent.sourceline if parent is not None else None), named_xpath(node, prefixes)
+            line = parent.sourceline if parent is not None else None
+            return line, named_xpath(node, prefixes, self._memo)
         if isinstance(node, etree._ElementTree):
             # Like the ISO skeleton, point a document-level finding at the root element.
             node = node.getroot()
         if isinstance(node, etree._Element):
-            return node.sourceline, named_xpath(node, prefixes)
+            return node.sourceline, named_xpath(node, prefixes, self._memo)
         return None, "/"
 
     def _run(self, expr: CompiledXPath, node: Any, variables: Variables) -> Any:

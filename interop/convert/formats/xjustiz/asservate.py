@@ -76,7 +76,7 @@ from interop.convert.mapping.engine import Engine
 from interop.convert.mapping.spec import load_spec
 from interop.errors import UnreadableInput, UsageError
 from interop.validate.findings import Finding
-from interop.validate.locate import element_path, named_xpath
+from interop.validate.locate import PathMemo, element_path, named_xpath
 from interop.validate.xsd import compile_schema, xsd_findings
 from interop.xmlio import parse_bytes, serialize
 
@@ -732,7 +732,7 @@ class Carried:
             self._attributes.append((element, attribute))
 
     def paths(self, prefixes: Mapping[str, str]) -> set[str]:
-        known: dict[etree._Element, str] = {}  # parents' paths, computed once
+        known = PathMemo()  # parents' paths and positions, computed once
         done = {element_path(e, prefixes, known) for e in self._elements}
         done |= {f"{element_path(e, prefixes, known)}/@{a}" for e, a in self._attributes}
         return done
@@ -1199,7 +1199,7 @@ class _Reader:
 
     def _unconsumed(self) -> None:
         prefixes = {TNS: "tns"}
-        paths: dict[etree._Element, str] = {}  # parents' paths, shared by their children
+        paths = PathMemo()  # parents' paths and positions, shared by their children
         for element in self.root.iter():
             if not isinstance(element.tag, str):
                 continue
