@@ -37,3 +37,31 @@ def fixtures() -> Path:
     if not FIXTURES.is_dir():
         pytest.fail(f"shared fixtures not found at {FIXTURES}")
     return FIXTURES
+
+
+# Runs the command as its only child and writes that child's peak memory (kB) to a file.
+# Measuring in the command itself is wrong: Linux carries a process's peak memory across
+# exec, so a command forked from a large test session starts with the session's peak; and
+# getrusage(RUSAGE_CHILDREN) in the test process would report its largest child ever.
+_MEASURE = (
+    "import resource, subprocess, sys; "
+    "code = subprocess.run(sys.argv[2:]).returncode; "
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+    "sys.exit(code)"
+)
+
+
+def run_measuring_memory(
+    args: list[str], tmp_path: Path
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run ``args`` and return the result and its peak memory in kB (the command alone)."""
+    peak = tmp_path / "peak-kb"
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(peak), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    return done, int(peak.read_text())

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -18,6 +17,7 @@ from interop.evidence.hashing import Algorithm, hash_files
 from interop.evidence.manifest import NSMAP
 from interop.evidence.media import media_type
 from interop.validate.findings import Severity
+from tests.conftest import run_measuring_memory
 from tests.evidence.evidence_trees import make_tree, options, sha256
 
 TWO_GB = 2 * 1024**3
@@ -187,7 +187,6 @@ def test_two_gigabyte_sparse_file_in_bounded_memory(tmp_path: Path) -> None:
     (folder / "small.txt").write_bytes(b"small")
     script = textwrap.dedent(
         f"""
-        import resource, sys
         from pathlib import Path
         from interop.evidence.build import build
         from interop.evidence.manifest import NSMAP
@@ -196,14 +195,11 @@ def test_two_gigabyte_sparse_file_in_bounded_memory(tmp_path: Path) -> None:
         item = result.tree.getroot().find("e:items/e:item", NSMAP)
         print(item.findtext("e:size", namespaces=NSMAP))
         print(item.findtext("e:hash", namespaces=NSMAP))
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         """
     )
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=root, check=True
-    )
-    size, digest, max_rss_kb = done.stdout.split()
+    done, max_rss_kb = run_measuring_memory([sys.executable, "-c", script], tmp_path)
+    assert done.returncode == 0, done.stderr
+    size, digest = done.stdout.split()
     assert int(size) == TWO_GB
     assert digest == ZEROS_2GB_SHA256
-    assert int(max_rss_kb) < 100 * 1024, f"peak memory {int(max_rss_kb) // 1024} MB"
+    assert max_rss_kb < 100 * 1024, f"peak memory {max_rss_kb // 1024} MB"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, run_measuring_memory
 
 ATTACKS = sorted((FIXTURES / "xml-attacks").glob("*.xml"))
 MEMORY_LIMIT_KB = 100 * 1024
@@ -53,30 +53,6 @@ def loopback_listener() -> object:
     sock.close()
 
 
-# Runs the command as its only child and writes that child's peak memory (kB) to a file.
-# getrusage(RUSAGE_CHILDREN) in the test process itself would report the largest child of
-# the whole test session, not of this command.
-_MEASURE = (
-    "import resource, subprocess, sys; "
-    "code = subprocess.run(sys.argv[2:]).returncode; "
-    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
-    "sys.exit(code)"
-)
-
-
-def _run_measured(args: list[str], tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], int]:
-    peak = tmp_path / "peak-kb"
-    done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, str(peak), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    return done, int(peak.read_text())
-
-
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda p: p.name)
 def test_attack_refused_without_side_effects(
     attack: Path, loopback_listener: list[object], tmp_path: Path
@@ -94,7 +70,7 @@ def test_attack_refused_without_side_effects(
             str(trace),
             *command,
         ]
-    done, max_rss_kb = _run_measured(command, tmp_path)
+    done, max_rss_kb = run_measuring_memory(command, tmp_path)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "DOCTYPE" in done.stdout
     assert "Traceback" not in done.stderr

@@ -15,6 +15,8 @@ from tests.serve.conftest import SUMMONS, XML, MakeClient
 
 ATTACKS = sorted((FIXTURES / "xml-attacks").glob("*.xml"))
 ENDPOINTS = ["/v1/validate", "/v1/render", "/v1/convert?from=common&to=common"]
+# Endpoints that read a document but take no raw-body type list of their own.
+READERS = [*ENDPOINTS, "/v1/translate?to=fr", "/v1/xliff/export?to=fr"]
 
 
 def test_the_attack_corpus_is_there() -> None:
@@ -26,12 +28,16 @@ def test_attacks_are_refused_with_the_cli_message(client: TestClient, attack: Pa
     cli = run_cli("render", attack.name, cwd=attack.parent)
     assert cli.returncode == 2
     files = {"document": (attack.name, attack.read_bytes(), "application/xml")}
-    for endpoint in ENDPOINTS:
+    for endpoint in READERS:
         answer = client.post(endpoint, files=files)
         assert answer.status_code == 400, (endpoint, answer.text)
         assert answer.headers["content-type"] == "application/problem+json"
         assert cli.stderr.strip() == f"interop: error: {answer.json()['detail']}", endpoint
         assert "Traceback" not in answer.text
+    manifest = [("manifest", (attack.name, attack.read_bytes(), "application/xml"))]
+    answer = client.post("/v1/evidence/verify", files=manifest)
+    assert answer.status_code == 400
+    assert cli.stderr.strip() == f"interop: error: {answer.json()['detail']}"
 
 
 def test_compressed_input_is_refused(client: TestClient) -> None:

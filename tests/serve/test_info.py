@@ -14,7 +14,7 @@ from tests.conftest import run_cli
 def test_health_asks_a_worker(client: TestClient) -> None:
     answer = client.get("/v1/health")
     assert answer.status_code == 200
-    assert answer.json() == {"status": "ok", "workers": 1}
+    assert answer.json() == {"status": "ok", "workers": 2}  # one per lane
     assert len(answer.headers["x-request-id"]) == 32
 
 

@@ -18,6 +18,8 @@ def test_bilingual_html(client: TestClient) -> None:
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "text/html; charset=utf-8"
     assert answer.headers["content-disposition"] == 'inline; filename="document.notice.pl-de.html"'
+    assert answer.headers["content-security-policy"].startswith("default-src 'none';")
+    assert answer.headers["cache-control"] == "no-store"
     page = answer.text
     assert 'lang="pl"' in page and 'lang="de"' in page
     assert "Wezwanie" in page and "Ladung" in page

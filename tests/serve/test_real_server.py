@@ -1,0 +1,152 @@
+"""A real ``interop serve`` subprocess: the attack corpus over HTTP opens no connection, and the
+service answers with tokens, one line per error, and an audit log written by the server."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT
+from tests.serve.conftest import SUMMONS
+
+ATTACKS = sorted((FIXTURES / "xml-attacks").glob("*.xml"))
+TOKEN = "a-long-enough-token-for-the-test"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[list[object]]:
+    """Listens where the attack files point (127.0.0.1:5000) and counts connections."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", 5000))
+    except OSError:
+        pytest.skip("port 5000 on loopback is taken")
+    sock.listen(8)
+    sock.settimeout(0.2)
+    accepted: list[object] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            accepted.append(conn)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield accepted
+    stop.set()
+    thread.join()
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
+    folder = tmp_path_factory.mktemp("server")
+    tokens = folder / "tokens"
+    tokens.write_text(f"connector:{TOKEN}\n")
+    tokens.chmod(0o600)
+    port = _free_port()
+    audit, log = folder / "audit.jsonl", folder / "server.log"
+    command = [sys.executable, "-m", "interop", "serve", "--port", str(port), "--jobs", "1",
+               "--token-file", str(tokens), "--audit-log", str(audit)]  # fmt: skip
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait(base, process, log)
+            yield base, audit, log
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()
+        try:
+            _call(base, "GET", "/v1/health")
+            return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail("interop serve did not start")
+
+
+def _call(
+    base: str, method: str, path: str, body: bytes | None = None, token: str | None = TOKEN
+) -> tuple[int, dict[str, str], bytes]:
+    headers = {"Content-Type": "application/xml"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(base + path, body, headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.mark.slow
+def test_attacks_over_http_open_no_connection(
+    server: tuple[str, Path, Path], listener: list[object]
+) -> None:
+    base, _, log = server
+    for attack in ATTACKS:
+        for path in ("/v1/validate", "/v1/render", "/v1/convert?from=common&to=common"):
+            status, headers, body = _call(base, "POST", path, attack.read_bytes())
+            assert status == 400, (attack.name, path, body)
+            assert headers["content-type"] == "application/problem+json"
+            assert json.loads(body)["detail"].startswith("-:")
+    assert listener == []  # nothing reached for what the files point at
+    assert "Traceback" not in log.read_text()
+
+
+@pytest.mark.slow
+def test_tokens_and_audit_on_the_real_server(server: tuple[str, Path, Path]) -> None:
+    base, audit, _ = server
+    assert _call(base, "GET", "/v1/version", token=None)[0] == 401
+    assert _call(base, "GET", "/v1/version", token="x" * 40)[0] == 401
+    status, headers, _ = _call(base, "POST", "/v1/render?format=txt&lang=de", SUMMONS.read_bytes())
+    assert status == 200 and headers["content-type"] == "text/plain; charset=utf-8"
+    last = json.loads(audit.read_text().splitlines()[-1])
+    assert (last["who"], last["action"]) == ("connector", "render")
+    assert last["request"] == headers["x-request-id"]
+    assert audit.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_taken_port_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "interop", "serve", "--port", str(port),
+             "--audit-log", str(tmp_path / "audit.jsonl")],
+            capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"interop: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    )
