@@ -114,6 +114,7 @@ def _context(view: View, words: Localizer, kind: NoticeKind) -> dict[str, Any]:
         "lang": words.language,
         "dir": words.direction,
         "rows": view.rows,
+        "rest": view.rest,
         "each": view.each,
         "allows": view.allows,
         "party": view.party,

@@ -193,10 +193,7 @@ class View:
 
     def rows(self, node: Node, *names: str) -> Markup:
         """``<dt>``/``<dd>`` rows for the named children of ``node`` (all when none named)."""
-        kids = self._kids(node.element)
-        for name in names:
-            if name not in kids and node.type_key is not None and not self.allows(node, name):
-                raise RenderError(f"{local(node.type_key)} has no field {name!r}")
+        self._check_names(node, names)
         html = self._rows(node.element, node.type_key or "", names)
         return Markup(html)  # noqa: S704 - built from escaped parts
 
@@ -241,6 +238,27 @@ class View:
 
     def _kind(self, type_key: str) -> str:
         return type_key.rpartition("}")[2]
+
+    def _check_names(self, node: Node, names: tuple[str, ...]) -> None:
+        """A template naming a field the schema does not have is an error, not a blank."""
+        kids = self._kids(node.element)
+        for name in names:
+            if name not in kids and node.type_key is not None and not self.allows(node, name):
+                raise RenderError(f"{local(node.type_key)} has no field {name!r}")
+
+    def rest(self, node: Node, *shown: str) -> Markup:
+        """Rows for every child of ``node`` except those named (shown elsewhere, e.g. in a
+        table), and for its coded attributes."""
+        self._check_names(node, shown)
+        kids = self._kids(node.element)
+        for name in shown:
+            self.rendered.update(kids.get(name, ()))
+        names = tuple(name for name in kids if name not in shown)
+        type_key = node.type_key or ""
+        html = "".join(self._attribute_rows(node.element, type_key)) + (
+            self._rows(node.element, type_key, names) if names else ""
+        )
+        return Markup(html)  # noqa: S704 - built from escaped parts
 
     def _rows(self, element: etree._Element, type_key: str, names: tuple[str, ...]) -> str:
         kids = self._kids(element)
