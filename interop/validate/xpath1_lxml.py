@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from interop.validate import sibling_keys
 from interop.validate.locate import PathMemo, named_xpath
 from interop.validate.xpath_bindings import (
     CompiledXPath,
@@ -64,9 +65,19 @@ class XPath1Binding:
     def compile(self, source: str, kind: Kind, variables: Collection[str]) -> CompiledXPath:
         """Compile with libxml2 and dry-run once to catch unknown names early."""
         wrapped = _WRAPPERS[kind].format(source)
+        fast = sibling_keys.rewrite(wrapped)  # quadratic uniqueness predicates made linear
+        extensions: dict[tuple[str, str], Any] = {}
+        namespaces = self.namespaces
+        if fast != wrapped:
+            wrapped = fast
+            extensions = sibling_keys.functions(self.namespaces)
+            namespaces = {**self.namespaces, sibling_keys.PREFIX: sibling_keys.NAMESPACE}
         try:
             native = etree.XPath(
-                wrapped, namespaces=self.namespaces, smart_strings=kind == "select"
+                wrapped,
+                namespaces=namespaces,
+                extensions=extensions or None,
+                smart_strings=kind == "select",
             )
         except etree.XPathSyntaxError as exc:
             raise XPathCompileError(str(exc)) from None
@@ -173,6 +184,7 @@ class XPath1Document:
         self._fallback: Any = None
         self._positions: dict[etree._Element, int] | None = None
         self._memo = PathMemo()  # named paths of this document's findings, each step once
+        sibling_keys.begin_document()
 
     @property
     def document(self) -> object:
