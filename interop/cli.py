@@ -623,7 +623,7 @@ def models_remove(name: str) -> None:
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    help="Worker processes per server process for the work itself [cores / workers].",
+    help="Worker processes per lane (validation; the rest) and server process [cores / workers].",
 )
 @click.option(
     "--token-file",
@@ -652,6 +652,13 @@ def models_remove(name: str) -> None:
     type=click.Path(dir_okay=False),
     help="Translation memory (SQLite) [$INTEROP_TM or ~/.local/share/interop/memory.sqlite].",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=600,
+    show_default=True,
+    help="Longest one request's work may take, in seconds (then 503).",
+)
 def serve(
     host: str,
     port: int,
@@ -662,6 +669,7 @@ def serve(
     audit_log: str | None,
     max_upload: int,
     memory: str | None,
+    timeout: float,
 ) -> None:
     """Serve the toolkit over HTTP: a JSON API (see /v1/openapi.json) on loopback.
 
@@ -682,6 +690,7 @@ def serve(
         max_upload=max_upload * MB,
         jobs=jobs or max(1, default_jobs() // workers),
         memory=memory,
+        timeout=timeout,
     )
     server.run(settings, host, port, workers)
 

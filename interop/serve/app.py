@@ -50,7 +50,10 @@ def create_app(settings: ServeSettings, engine: Engine | None = None) -> Starlet
     own_engine = engine is None
     found = Service(
         settings,
-        engine or Engine(settings.jobs, settings.max_upload, threads=settings.threads),
+        engine
+        or Engine(
+            settings.jobs, settings.max_upload, threads=settings.threads, timeout=settings.timeout
+        ),
         AuditLog(settings.audit_log),
         Workspace(settings.workspace) if settings.workspace else None,
     )

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Final
 
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import Message, Receive
 
 from interop.serve.problems import Problem
@@ -123,11 +123,16 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
         raise Problem(413, _too_large(max_bytes))
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise Problem(413, _too_large(max_bytes))
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_bytes:
+                raise Problem(413, _too_large(max_bytes))
+            chunks.append(chunk)
+    except ClientDisconnect:  # nobody is left to answer; not a server error either
+        raise Problem(
+            400, "the client closed the connection before the upload was complete"
+        ) from None
     return b"".join(chunks)
 
 

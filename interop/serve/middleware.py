@@ -11,10 +11,16 @@ from interop.serve.auth import LOCAL, Tokens
 from interop.serve.problems import problem
 
 REQUEST_ID = "X-Request-Id"
+SAFE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 
 
 class RequestId:
-    """Gives each request an id (``scope["state"]["request_id"]``) and answers with it."""
+    """Gives each request an id (``scope["state"]["request_id"]``) and answers with it.
+
+    Every answer also says that it must not be cached (documents about people) nor have its
+    type guessed; an HTML notice may not run scripts or load anything (its own CSS only).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -28,7 +34,11 @@ class RequestId:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)[REQUEST_ID] = request_id
+                headers = MutableHeaders(scope=message)
+                headers[REQUEST_ID] = request_id
+                headers.update(SAFE_HEADERS)
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers["Content-Security-Policy"] = HTML_POLICY
             await send(message)
 
         await self.app(scope, receive, send_with_id)

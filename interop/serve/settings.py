@@ -34,6 +34,7 @@ class ServeSettings:
         jobs: worker processes for the work itself (validation, conversion, rendering).
         threads: run the work in threads instead of processes (tests; one process's memory).
         memory: the translation memory (None: ``$INTEROP_TM`` or the default).
+        timeout: longest a worker may take for one request, in seconds.
     """
 
     audit_log: str
@@ -43,6 +44,7 @@ class ServeSettings:
     jobs: int = 1
     threads: bool = False
     memory: str | None = None
+    timeout: float = 600.0
 
     def to_environment(self) -> str:
         return json.dumps(asdict(self))

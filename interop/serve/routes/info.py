@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from interop import __version__
-from interop.serve import tasks
+from interop.serve.engine import Lane
 from interop.serve.problems import Problem
 from interop.serve.service import service
 
@@ -23,10 +23,10 @@ async def health(request: Request) -> Response:
     """200 when a worker answers; 503 when none does in time."""
     engine = service(request).engine
     try:
-        await asyncio.wait_for(engine.run(tasks.ping), HEALTH_TIMEOUT)
+        await asyncio.wait_for(engine.ping(), HEALTH_TIMEOUT)
     except TimeoutError:
         raise Problem(503, f"no worker answered within {HEALTH_TIMEOUT:g} s") from None
-    return JSONResponse({"status": "ok", "workers": engine.jobs})
+    return JSONResponse({"status": "ok", "workers": engine.jobs * len(Lane)})
 
 
 async def version(request: Request) -> Response:

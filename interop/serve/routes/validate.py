@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from interop.serve import tasks
+from interop.serve.engine import Lane
 from interop.serve.limits import XML_TYPES, read_upload
 from interop.serve.routes.params import Params
 from interop.serve.service import keep, service
@@ -23,7 +24,7 @@ async def validate(request: Request) -> Response:
     upload = await read_upload(request, found.settings.max_upload, XML_TYPES)
     params = Params(request, ("format",), upload.fields)
     report = await found.engine.call(
-        tasks.validate, upload.data, upload.name, params.text("format")
+        tasks.validate, upload.data, upload.name, params.text("format"), lane=Lane.QUICK
     )
     if found.workspace is not None:
         text = json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
