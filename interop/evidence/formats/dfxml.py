@@ -19,19 +19,17 @@ is read only through :mod:`interop.xmlio` (no DTD, no entities, size and depth c
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Final
 
 from lxml import etree
 
 from interop.convert.converter import Direction, FromCommon, ToCommon
-from interop.convert.formats.csv_document import Authority
 from interop.convert.loss import LossEntry, LossKind, LossReport, preview
 from interop.errors import UnreadableInput, UsageError
 from interop.evidence.formats.draft import (
     MANIFEST,
     Acquisition,
-    DraftOptions,
+    FileListOptions,
     Item,
     Tool,
     algorithm_code,
@@ -65,7 +63,7 @@ def _child(parent: etree._Element, local: str) -> etree._Element | None:
     return next((child for child in parent if _local(child) == local), None)
 
 
-class Dfxml(DraftOptions):
+class Dfxml(FileListOptions):
     """DFXML 1.x and 2.0 file listings -> a draft evidence manifest."""
 
     name = "dfxml"
@@ -74,26 +72,6 @@ class Dfxml(DraftOptions):
     directions = frozenset({Direction.TO_COMMON})
     document_types = ("evidence-manifest",)
     extensions = (".xml", ".dfxml")
-
-    def __init__(
-        self,
-        *,
-        root: str | None = None,
-        document_id: str | None = None,
-        issue_date: date | None = None,
-        document_language: str | None = None,
-        case_reference: str | None = None,
-        compiled_by: Authority | None = None,
-    ) -> None:
-        """``root``: the folder the tool ran in; absolute names below it become relative."""
-        super().__init__(
-            document_id=document_id,
-            issue_date=issue_date,
-            document_language=document_language,
-            case_reference=case_reference,
-            compiled_by=compiled_by,
-        )
-        self.root = root
 
     def to_common(self, data: bytes, source: str) -> ToCommon:
         """Read the file objects; everything not carried is in the loss report."""

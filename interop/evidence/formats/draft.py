@@ -293,6 +293,31 @@ class DraftOptions:
         return resolve(options, "compiled_by (--authority NAME;KIND;CC)")
 
 
+class FileListOptions(DraftOptions):
+    """Options of importers of file lists made by a tool (DFXML, hash lists), which name
+    files by the tool's own, often absolute, paths."""
+
+    def __init__(
+        self,
+        *,
+        root: str | None = None,
+        document_id: str | None = None,
+        issue_date: date | None = None,
+        document_language: str | None = None,
+        case_reference: str | None = None,
+        compiled_by: Authority | None = None,
+    ) -> None:
+        """``root``: the folder the tool ran in; absolute names below it become relative."""
+        super().__init__(
+            document_id=document_id,
+            issue_date=issue_date,
+            document_language=document_language,
+            case_reference=case_reference,
+            compiled_by=compiled_by,
+        )
+        self.root = root
+
+
 def unfilled(path: str, value: str, reason: str) -> LossEntry:
     return LossEntry(LossKind.UNFILLED, path, value, reason)
 

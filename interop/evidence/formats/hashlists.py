@@ -34,8 +34,8 @@ from interop.convert.loss import LossEntry, LossKind, LossReport, preview
 from interop.errors import UnreadableInput, UsageError
 from interop.evidence.formats.draft import (
     MANIFEST,
-    DraftOptions,
     EvidencePath,
+    FileListOptions,
     Item,
     algorithm_code,
     authority_holder,
@@ -62,7 +62,7 @@ class _Line:
         return f"line {self.number}"
 
 
-class _HashList(DraftOptions):
+class _HashList(FileListOptions):
     """The reading common to every hash list; subclasses split lines into (path, hashes)."""
 
     name = ""
@@ -71,26 +71,6 @@ class _HashList(DraftOptions):
     directions = frozenset({Direction.TO_COMMON})
     document_types = ("evidence-manifest",)
     extensions: tuple[str, ...] = (".txt",)
-
-    def __init__(
-        self,
-        *,
-        root: str | None = None,
-        document_id: str | None = None,
-        issue_date: date | None = None,
-        document_language: str | None = None,
-        case_reference: str | None = None,
-        compiled_by: Authority | None = None,
-    ) -> None:
-        """``root``: the folder the tool ran in; absolute names below it become relative."""
-        super().__init__(
-            document_id=document_id,
-            issue_date=issue_date,
-            document_language=document_language,
-            case_reference=case_reference,
-            compiled_by=compiled_by,
-        )
-        self.root = root
 
     def to_common(self, data: bytes, source: str) -> ToCommon:
         """Read the list into a draft manifest; every line not carried is in the loss report."""
