@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,3 +68,34 @@ def run_measuring_memory(
         check=False,
     )
     return done, int(peak.read_text())
+
+
+@pytest.fixture(scope="module")
+def loopback_listener() -> Iterator[list[object]]:
+    """Listens where the attack files point (127.0.0.1:5000) and counts connections."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", 5000))
+    except OSError:
+        pytest.fail("port 5000 on loopback is taken; the no-connection proof needs it")
+    sock.listen(8)
+    sock.settimeout(0.2)
+    accepted: list[object] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            accepted.append(conn)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield accepted
+    stop.set()
+    thread.join()
+    sock.close()

@@ -4,10 +4,8 @@ bounded memory. Proved on the real CLI in a subprocess, under strace where avail
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -20,37 +18,6 @@ MEMORY_LIMIT_KB = 100 * 1024
 
 def test_the_corpus_is_there() -> None:
     assert len(ATTACKS) >= 8
-
-
-@pytest.fixture(scope="module")
-def loopback_listener() -> object:
-    """Listens where the attack files point (127.0.0.1:5000) and counts connections."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind(("127.0.0.1", 5000))
-    except OSError:
-        pytest.fail("port 5000 on loopback is taken; the no-connection proof needs it")
-    sock.listen(8)
-    sock.settimeout(0.2)
-    accepted: list[object] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except TimeoutError:
-                continue
-            accepted.append(conn)
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield accepted
-    stop.set()
-    thread.join()
-    sock.close()
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda p: p.name)

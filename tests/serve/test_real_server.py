@@ -7,7 +7,6 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -27,37 +26,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def listener() -> Iterator[list[object]]:
-    """Listens where the attack files point (127.0.0.1:5000) and counts connections."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind(("127.0.0.1", 5000))
-    except OSError:
-        pytest.skip("port 5000 on loopback is taken")
-    sock.listen(8)
-    sock.settimeout(0.2)
-    accepted: list[object] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except TimeoutError:
-                continue
-            accepted.append(conn)
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield accepted
-    stop.set()
-    thread.join()
-    sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +77,7 @@ def _call(
 
 @pytest.mark.slow
 def test_attacks_over_http_open_no_connection(
-    server: tuple[str, Path, Path], listener: list[object]
+    server: tuple[str, Path, Path], loopback_listener: list[object]
 ) -> None:
     base, _, log = server
     for attack in ATTACKS:
@@ -118,7 +86,7 @@ def test_attacks_over_http_open_no_connection(
             assert status == 400, (attack.name, path, body)
             assert headers["content-type"] == "application/problem+json"
             assert json.loads(body)["detail"].startswith("-:")
-    assert listener == []  # nothing reached for what the files point at
+    assert loopback_listener == []  # nothing reached for what the files point at
     assert "Traceback" not in log.read_text()
 
 
