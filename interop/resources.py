@@ -1,4 +1,4 @@
-"""Access to the data folders that ship inside the package (xsd/, templates/, locales/).
+"""Access to the data folders that ship inside the package (xsd/, templates/, locales/, examples/).
 
 Code never builds paths relative to the repository: in a source checkout ``interop/_data``
 holds symlinks to the top-level folders, in a wheel it holds real copies.
@@ -33,6 +33,12 @@ def templates_dir() -> Path:
 def locales_dir() -> Path:
     """The bundled gettext catalogs folder."""
     return _as_path(data_root() / "locales")
+
+
+@lru_cache(maxsize=1)
+def examples_dir() -> Path:
+    """The bundled example documents (the clerk's page offers them)."""
+    return _as_path(data_root() / "examples")
 
 
 def _as_path(resource: Traversable) -> Path:

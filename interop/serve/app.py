@@ -1,8 +1,8 @@
 """The ASGI application: routes, middleware, error answers and the workers' lifetime.
 
 ``create_app(settings)`` builds it; uvicorn's worker processes call :func:`from_environment`.
-Pages for clerks can be added later as more routes on the same app (``include_in_schema=False``
-keeps them out of the API description).
+The clerk's page (:mod:`interop.serve.page`) is more routes on the same app, kept out of the API
+description.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from interop.serve.audit import AuditLog
 from interop.serve.auth import load_tokens
 from interop.serve.engine import Engine
 from interop.serve.middleware import Authenticate, RequestId
+from interop.serve.page import routes as page
 from interop.serve.routes import convert, evidence, info, render, translate, validate
 from interop.serve.service import Service
 from interop.serve.settings import ServeSettings
@@ -69,7 +70,7 @@ def create_app(settings: ServeSettings, engine: Engine | None = None) -> Starlet
             found.audit.close()
 
     app = Starlette(
-        routes=api_routes(),
+        routes=[*api_routes(), *page.routes()],
         middleware=[
             Middleware(RequestId),
             Middleware(problems.CatchAll),
@@ -83,6 +84,7 @@ def create_app(settings: ServeSettings, engine: Engine | None = None) -> Starlet
         lifespan=lifespan,
     )
     app.state.service = found
+    app.state.tokens = tokens
     return app
 
 

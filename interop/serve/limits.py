@@ -137,9 +137,15 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
 
 
 async def read_form(
-    request: Request, max_bytes: int, max_files: int
+    request: Request,
+    max_bytes: int,
+    max_files: int,
+    *,
+    max_fields: int = _MAX_FIELDS,
+    max_part_size: int = 1024 * 1024,
 ) -> tuple[dict[str, str], list[FilePart]]:
-    """A ``multipart/form-data`` body: its text fields and its files.
+    """A ``multipart/form-data`` body: its text fields and its files (``max_part_size``: the
+    largest text field; the page's hidden document can be larger than the default 1 MB).
 
     Raises:
         Problem: 413 too large, 400 a form that cannot be read.
@@ -147,7 +153,9 @@ async def read_form(
     body = await read_body(request, max_bytes)
     replayed = Request(request.scope, _replay(body))
     try:
-        form = await replayed.form(max_files=max_files, max_fields=_MAX_FIELDS)
+        form = await replayed.form(
+            max_files=max_files, max_fields=max_fields, max_part_size=max_part_size
+        )
     except Exception as exc:  # the multipart parser's own errors
         detail = getattr(exc, "detail", None) or str(exc) or type(exc).__name__
         raise Problem(400, f"cannot read the form: {detail}") from None

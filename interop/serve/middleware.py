@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from interop.serve.auth import LOCAL, Tokens
+from interop.serve.page import login
 from interop.serve.problems import problem
 
 REQUEST_ID = "X-Request-Id"
@@ -37,7 +39,8 @@ class RequestId:
                 headers = MutableHeaders(scope=message)
                 headers[REQUEST_ID] = request_id
                 headers.update(SAFE_HEADERS)
-                if headers.get("content-type", "").startswith("text/html"):
+                html = headers.get("content-type", "").startswith("text/html")
+                if html and "content-security-policy" not in headers:  # the page sets its own
                     headers["Content-Security-Policy"] = HTML_POLICY
             await send(message)
 
@@ -47,6 +50,8 @@ class RequestId:
 class Authenticate:
     """With tokens, every request needs ``Authorization: Bearer TOKEN`` (401 otherwise).
 
+    The clerk's page may carry the token in its cookie instead (see
+    :mod:`interop.serve.page.login`); a page request without one is sent to the sign-in form.
     Who made the request (the token's name, or ``local`` without tokens) goes into
     ``scope["state"]["who"]`` for the audit log.
     """
@@ -61,7 +66,17 @@ class Authenticate:
             return
         who: str | None = LOCAL
         if self.tokens is not None:
-            who = self.tokens.who(Headers(scope=scope).get("authorization"))
+            headers = Headers(scope=scope)
+            path = scope["path"]
+            authorization = headers.get("authorization")
+            if authorization is None and login.is_page(path):
+                authorization = login.cookie_token(headers)
+            who = self.tokens.who(authorization)
+            if who is None and path in login.OPEN_PATHS:
+                who = login.NOBODY
+            if who is None and login.is_page(path) and scope["method"] == "GET":
+                await RedirectResponse("/login", status_code=303)(scope, receive, send)
+                return
         if who is None:
             detail = "this service needs a token: send Authorization: Bearer TOKEN"
             await problem(401, detail)(scope, receive, send)

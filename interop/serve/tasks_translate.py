@@ -55,7 +55,7 @@ def translate(data: bytes, name: str, request: TranslateRequest) -> Changed | Fa
             get(request.engine)  # an unknown or unusable engine: one error, first
         tree = xmlio.parse_bytes(data, name, limits=limits())
         options = TranslateOptions(request.target, request.engine, force=request.force)
-        translator = Translator(options, _memory(request.memory), glossary=_glossary(request))
+        translator = Translator(options, memory(request.memory), glossary=_glossary(request))
         report = translator.translate(tree)
         check(tree, name, validator())
     except InteropError as exc:
@@ -71,7 +71,7 @@ def export(data: bytes, name: str, request: TranslateRequest) -> bytes | Failure
             tree,
             request.target,
             original=name,
-            memory=_memory(request.memory),
+            memory=memory(request.memory),
             glossary=_glossary(request),
         )
     except InteropError as exc:
@@ -79,14 +79,14 @@ def export(data: bytes, name: str, request: TranslateRequest) -> bytes | Failure
 
 
 def review(
-    data: bytes, name: str, xliff: tuple[str, bytes], reviewer: str, memory: str | None
+    data: bytes, name: str, xliff: tuple[str, bytes], reviewer: str, memory_path: str | None
 ) -> Changed | Failure:
     """Bring a reviewed XLIFF file back into its document, recording the reviewer."""
     try:
         tree = xmlio.parse_bytes(data, name, limits=limits())
         reviewed = xmlio.parse_bytes(xliff[1], xliff[0], limits=limits())
         report = import_xliff(
-            tree, reviewed, name=xliff[0], reviewer=reviewer, memory=_memory(memory)
+            tree, reviewed, name=xliff[0], reviewer=reviewer, memory=memory(memory_path)
         )
         check(tree, name, validator())
     except InteropError as exc:
@@ -94,7 +94,8 @@ def review(
     return Changed(_review_report(report), xmlio.serialize(tree))
 
 
-def _memory(path: str | None) -> Memory:
+def memory(path: str | None) -> Memory:
+    """This worker's connection to the translation memory at ``path`` (None: the default)."""
     memories: dict[str | None, Memory] | None = getattr(_local, "memories", None)
     if memories is None:
         memories = _local.memories = {}
