@@ -19,6 +19,7 @@ from typing import Final
 from lxml import etree
 
 from interop import xmlio
+from interop.render.labels import N_
 from interop.translate import inline
 from interop.translate.memory import Memory
 from interop.translate.review import ImportReport, import_xliff
@@ -111,7 +112,26 @@ def _units(tree: etree._ElementTree, language: str) -> dict[str, str]:
 
 
 class TokenMissing(ValueError):
-    """An edited sentence lost (or doubled) a protected token."""
+    """Nothing to save, or an edited sentence lost (or doubled) a protected token."""
+
+    def __init__(self, tokens: list[str], sentence: str) -> None:
+        self.tokens = tokens
+        self.sentence = sentence
+        written = ", ".join(f"“{token}”" for token in tokens)
+        super().__init__(f"keep {written} exactly once, as in the original sentence “{sentence}”")
+
+    def page_message(self) -> dict[str, object]:
+        """The message as the page words it in its language (``page_message``, ``variables``)."""
+        return {
+            "page_message": N_(
+                "Keep %(tokens)s exactly once, as in the original sentence “%(sentence)s”. "
+                "Nothing was saved."
+            ),
+            "variables": {
+                "tokens": ", ".join(f"“{token}”" for token in self.tokens),
+                "sentence": self.sentence,
+            },
+        }
 
 
 def apply_review(
@@ -149,7 +169,7 @@ def apply_review(
             _edit(unit, sentence, edits.get(sentence.unit_id))
             kept += 1
     if not kept:
-        raise TokenMissing("tick Reviewed for the passages to save")
+        raise ValueError("no passage of the document is ticked reviewed")
     return import_xliff(tree, xliff, name="page", reviewer=reviewer, memory=memory)
 
 
@@ -171,10 +191,7 @@ def _edit(unit: etree._Element, sentence: Sentence, text: str | None) -> None:
     wanted = _wanted(unit, sentence)
     if got != wanted:
         lost = [tokens[i] for i in sorted(wanted) if got[i] != wanted[i]]
-        written = ", ".join(f"“{token}”" for token in lost)
-        raise TokenMissing(
-            f"keep {written} exactly once, as in the original sentence “{sentence.piece.core}”"
-        )
+        raise TokenMissing(lost, sentence.piece.core)
     for child in list(target):
         target.remove(child)
     target.text = None

@@ -8,8 +8,9 @@ changed is written to the audit log, as the API's actions are.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import Any, Final
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -18,6 +19,8 @@ from starlette.routing import BaseRoute, Route
 from interop.errors import InteropError
 from interop.render.html import RenderOptions
 from interop.render.job import Format, RenderJob
+from interop.render.labels import N_
+from interop.render.localize import Localizer
 from interop.serve import tasks, tasks_translate
 from interop.serve.auth import LOCAL
 from interop.serve.limits import FIELD, plain_name, read_form
@@ -33,6 +36,26 @@ ACTIONS: Final = ("preview", "translate", "review", "download-html", "download-p
 # Two text fields per sentence under review, and a few more: a long request has hundreds.
 MAX_FIELDS: Final = 5000
 _MEDIA: Final = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+
+
+class PageError(Problem):
+    """A problem the page words itself: a catalog message and its variables."""
+
+    def __init__(self, status: int, message: str, **variables: str) -> None:
+        super().__init__(status, message % variables if variables else message)
+        self.message = message
+        self.variables = variables
+
+
+def said(exc: Problem, text: Localizer) -> str:
+    """What the page says about ``exc``: in the page language where the page worded it (the
+    service's own one-line messages, shared with the CLI and the API, stay as they are)."""
+    if isinstance(exc, PageError):
+        return str(text.gettext(exc.message, **exc.variables))
+    message = exc.extra.get("page_message")
+    if isinstance(message, str):
+        return str(text.gettext(message, **exc.extra.get("variables", {})))
+    return exc.detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +87,7 @@ class Outcome:
     status: int = 200
     preview: str | None = None
     pending: dict[str, str] = field(default_factory=dict)  # unsaved edits ("lang:unit" -> text)
+    warn_unsaved: bool = False  # say so when edits were left unsaved
 
 
 async def start(request: Request) -> Response:
@@ -97,17 +121,12 @@ async def open_document(request: Request) -> Response:
         elif fields.get("example"):
             data, name = examples.read(fields["example"])
         else:
-            return _start_page(request, ui, _nothing_chosen(ui), 400)
+            raise PageError(400, N_("Choose a file or an example first."))
+        return await _document_page(request, data, name, ui, Choice(), outcome=Outcome())
     except InteropError as exc:
         return _start_page(request, ui, str(exc), 400)
-    try:
-        return await _document_page(request, data, name, ui, Choice(), outcome=Outcome())
     except Problem as exc:
-        return _start_page(request, ui, exc.detail, exc.status)
-
-
-def _nothing_chosen(ui: str) -> str:
-    return str(page_text(ui).gettext("Choose a file or an example first."))
+        return _start_page(request, ui, said(exc, page_text(ui)), exc.status)
 
 
 async def act(request: Request) -> Response:
@@ -131,11 +150,13 @@ async def act(request: Request) -> Response:
         if action == "preview":
             outcome.preview = (await _render(request, data, name, choice, Format.HTML)).decode()
         elif action == "translate":
-            data, outcome.message = await _translate(request, data, name, choice)
+            data, report = await _translate(request, data, name, choice)
+            outcome.message = _translated(report, choice.to, page_text(ui))
         else:
-            data, outcome = await _review(request, data, name, choice, fields)
+            data, outcome = await _review(request, data, name, choice, fields, text=page_text(ui))
     except Problem as exc:
-        outcome = Outcome(exc.detail, error=True, status=exc.status, pending=_edits(fields))
+        message = said(exc, page_text(ui))
+        outcome = Outcome(message, error=True, status=exc.status, pending=_edits(fields))
     return await _document_page(request, data, name, ui, choice, outcome=outcome)
 
 
@@ -144,6 +165,15 @@ async def _document_page(
 ) -> Response:
     found = service(request)
     view = await found.engine.call(work.view, data, name, choice.languages)
+    current = {f"{p.language}:{s.unit_id}": s.target for p in view.passages for s in p.sentences}
+    # Only text the clerk changed is shown again (and warned about) instead of the document's.
+    outcome.pending = {
+        key: text for key, text in outcome.pending.items() if text.strip() != current.get(key)
+    }
+    if outcome.warn_unsaved and outcome.pending:
+        outcome.message += " " + page_text(ui).gettext(
+            "Changes in passages not ticked Reviewed were not saved; they are still in their boxes."
+        )
     chosen = replace(
         choice,
         notice=choice.notice if choice.notice in view.notices else (view.notices or ("",))[0],
@@ -195,10 +225,12 @@ async def _download(
     return Response(output, media_type=media, headers={"Content-Disposition": disposition})
 
 
-async def _translate(request: Request, data: bytes, name: str, choice: Choice) -> tuple[bytes, str]:
+async def _translate(
+    request: Request, data: bytes, name: str, choice: Choice
+) -> tuple[bytes, dict[str, Any]]:
     found = service(request)
     if not choice.to:
-        raise Problem(400, "choose the language to translate into")
+        raise PageError(400, N_("Choose the language to translate into."))
     job = tasks_translate.TranslateRequest(
         choice.to, choice.engine or None, force=False, memory=found.settings.memory
     )
@@ -206,7 +238,41 @@ async def _translate(request: Request, data: bytes, name: str, choice: Choice) -
     options = {"to": job.target, "engine": job.engine, "force": False}
     files = {name: data, f"{stem(name)}.{job.target}.xml": done.data}
     await record(request, "translate", source=data, output=done.data, options=options, files=files)
-    return done.data, str(done.report["summary"])
+    return done.data, done.report
+
+
+def _translated(report: dict[str, Any], language: str, text: Localizer) -> str:
+    """The status line after a translation: how many passages, and what needs a look."""
+    counts = Counter(f["outcome"] for f in report["fields"])
+    name = text.language_name(language)
+    done = counts["translated"] + counts["from-memory"]
+    parts = [
+        text.ngettext(
+            "%(num)s passage translated into %(language)s by machine; review it below.",
+            "%(num)s passages translated into %(language)s by machine; review them below.",
+            done,
+            language=name,
+        )
+    ]
+    if counts["kept"]:
+        parts.append(
+            text.ngettext(
+                "%(num)s passage already had a translation, which was kept.",
+                "%(num)s passages already had a translation, which was kept.",
+                counts["kept"],
+            )
+        )
+    if counts["flagged"]:
+        parts.append(
+            text.ngettext(
+                "%(num)s passage was left untranslated: a name or number would not have come "
+                "back intact.",
+                "%(num)s passages were left untranslated: a name or number would not have "
+                "come back intact.",
+                counts["flagged"],
+            )
+        )
+    return " ".join(str(part) for part in parts)
 
 
 async def _review(
@@ -215,10 +281,12 @@ async def _review(
     name: str,
     choice: Choice,
     fields: dict[str, str],
+    *,
+    text: Localizer,
 ) -> tuple[bytes, Outcome]:
     found = service(request)
     if not choice.reviewer:
-        raise Problem(400, "write your name as the reviewer before saving a review")
+        raise PageError(400, N_("Write your name as the reviewer before saving a review."))
     edits = _edits(fields)
     ticked: dict[str, set[str]] = {}
     for key in fields:
@@ -226,8 +294,8 @@ async def _review(
             language, _, path = key[2:].partition(":")
             ticked.setdefault(language, set()).add(path)
     if not ticked:
-        raise Problem(400, "tick Reviewed for each passage you have checked, then save")
-    summaries = []
+        raise PageError(400, N_("Tick Reviewed for each passage you have checked, then save."))
+    saved = 0
     source = data
     for language, paths in ticked.items():
         job = work.ReviewRequest(
@@ -243,7 +311,7 @@ async def _review(
         )
         done = await found.engine.call(work.review, data, name, job)
         data = done.data
-        summaries.append(f"{language}: {done.report['summary']}")
+        saved += sum(1 for f in done.report["fields"] if f["outcome"] in ("human", "reviewed"))
     options = {"reviewer": choice.reviewer, "languages": sorted(ticked)}
     files = {name: source, f"{stem(name)}.reviewed.xml": data}
     await record(request, "review", source=source, output=data, options=options, files=files)
@@ -254,7 +322,13 @@ async def _review(
             _in_field(key, language, path) for language, paths in ticked.items() for path in paths
         )
     }
-    return data, Outcome("; ".join(summaries), pending=pending)
+    message = text.ngettext(
+        "%(num)s passage saved as reviewed by %(name)s.",
+        "%(num)s passages saved as reviewed by %(name)s.",
+        saved,
+        name=choice.reviewer,
+    )
+    return data, Outcome(str(message), pending=pending, warn_unsaved=True)
 
 
 def _edits(fields: dict[str, str]) -> dict[str, str]:

@@ -97,7 +97,7 @@ def review(data: bytes, name: str, request: ReviewRequest) -> Changed | Failure:
         )
         check(tree, name, validator())
     except TokenMissing as exc:
-        return Failure(422, str(exc))
+        return Failure(422, str(exc), exc.page_message())
     except InteropError as exc:
         return Failure(status_of(exc), str(exc))
     outcomes = [{"path": f.path, "outcome": f.outcome, "detail": f.detail} for f in report.fields]
