@@ -345,7 +345,7 @@ def test_passages_are_those_of_the_chosen_languages(client: TestClient) -> None:
     page = open_example(client, "notification/summons-witness-videoconference.xml")
     assert "no-passages" in page.ids  # Polish originals, and the recipient reads Polish
     german = Page(act(client, page, "preview", lang="pl", also="de").text)
-    passages = re.findall(r'data-lang="(\w+)" data-origin="(\w+)" data-status="(\w+)"', german.html)
+    passages = re.findall(r'data-lang="(\w+)" data-origin="(\w*)" data-status="(\w*)"', german.html)
     assert passages and set(passages) == {("de", "human", "reviewed"), ("de", "", "")}
     assert "Not translated yet." in german.html
 
