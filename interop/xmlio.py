@@ -53,6 +53,18 @@ _COMPRESSED: Final = {
     b"\x28\xb5\x2f\xfd": "zstd",
 }
 _DOCTYPE: Final = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+# A DOCTYPE that only names an external DTD (no internal subset, so no entity is declared):
+# what CAT tools write in TMX and TBX files. Allowed where the caller says so; never loaded.
+_LITERAL: Final = rb"""(?:"[^"<>\[\]]*"|'[^'<>\[\]]*')"""
+_EXTERNAL_ONLY: Final = re.compile(
+    rb"<!DOCTYPE\s+[A-Za-z_:][\w.:-]*(?:\s+(?:SYSTEM\s+"
+    + _LITERAL
+    + rb"|PUBLIC\s+"
+    + _LITERAL
+    + rb"\s+"
+    + _LITERAL
+    + rb"))?\s*>"
+)
 # The prolog in UTF-16/32 is not visible to a byte search; these BOMs and the libxml2
 # result check (docinfo) below cover those encodings.
 _WIDE_BOMS: Final = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
@@ -99,6 +111,7 @@ def parse_bytes(
     limits: Limits = DEFAULT_LIMITS,
     base_url: str | None = None,
     resolver: etree.Resolver | None = None,
+    external_doctype: bool = False,
 ) -> etree._ElementTree:
     """Parse one XML document from bytes with every hardening on.
 
@@ -109,20 +122,28 @@ def parse_bytes(
         base_url: where relative references in the document (schema imports) resolve from.
         resolver: answers the loads a schema makes (imports, includes); by default every
             external load is refused.
+        external_doctype: accept a DOCTYPE that only names an external DTD, as translation
+            tools write in TMX and TBX files (``<!DOCTYPE tmx SYSTEM "tmx14.dtd">``); the DTD is
+            never loaded. A DOCTYPE with an internal subset is refused all the same.
 
     Raises:
         UnreadableInput: the bytes are not well-formed XML, too large or too deep.
-        HostileInput: a DOCTYPE or compressed data.
+        HostileInput: a DOCTYPE (see ``external_doctype``) or compressed data.
     """
-    check_bytes(data, path, limits)
+    allowed = check_bytes(data, path, limits, external_doctype=external_doctype)
     try:
         root = etree.fromstring(data, _parser(resolver), base_url=base_url)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (None, None)
         raise UnreadableInput(path, f"not well-formed XML: {exc.msg}", line, column) from None
     tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+    if tree.docinfo.doctype and not allowed:
         raise HostileInput(path, _DOCTYPE_REASON, 1)
+    if allowed:  # the unloaded DTD may have been meant to declare entities: none are taken
+        entity = next((n for n in root.iter() if isinstance(n, etree._Entity)), None)
+        if entity is not None:
+            reason = f"entity reference {entity.text} is refused (the DTD is never loaded)"
+            raise HostileInput(path, reason, entity.sourceline)
     if limits.max_depth < _LIBXML2_DEPTH:
         _check_depth(root, path, limits.max_depth)
     return tree
@@ -140,8 +161,9 @@ def parse_file(
     limits: Limits = DEFAULT_LIMITS,
     stdin_name: str = "-",
     resolver: etree.Resolver | None = None,
+    external_doctype: bool = False,
 ) -> etree._ElementTree:
-    """Read and parse one XML file (``-`` reads standard input).
+    """Read and parse one XML file (``-`` reads standard input); see :func:`parse_bytes`.
 
     Raises:
         UnreadableInput: missing, unreadable, too large or malformed.
@@ -150,11 +172,18 @@ def parse_file(
     name = str(path)
     if name == stdin_name:
         data = sys.stdin.buffer.read(limits.max_bytes + 1)
-        return parse_bytes(data, name, limits=limits)
+        return parse_bytes(data, name, limits=limits, external_doctype=external_doctype)
     data = read_capped(Path(path), limits.max_bytes)
     # Only schemas resolve relative references (imports); documents need no base URL.
     base_url = Path(path).resolve().as_uri() if resolver is not None else None
-    return parse_bytes(data, name, limits=limits, base_url=base_url, resolver=resolver)
+    return parse_bytes(
+        data,
+        name,
+        limits=limits,
+        base_url=base_url,
+        resolver=resolver,
+        external_doctype=external_doctype,
+    )
 
 
 def read_capped(path: Path, max_bytes: int) -> bytes:
@@ -179,10 +208,13 @@ def read_capped(path: Path, max_bytes: int) -> bytes:
         raise UnreadableInput(name, f"cannot read: {exc.strerror}") from None
 
 
-def check_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> None:
+def check_bytes(
+    data: bytes, path: str, limits: Limits = DEFAULT_LIMITS, *, external_doctype: bool = False
+) -> bool:
     """Refuse bytes that are too large, compressed, or carry a DOCTYPE, before any parsing.
 
     Resolvers call this on every schema they load so that imports get the same hardening.
+    Returns whether the bytes carry an external-only DOCTYPE that ``external_doctype`` allows.
     """
     if len(data) > limits.max_bytes:
         raise UnreadableInput(
@@ -190,10 +222,10 @@ def check_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> None
             f"file is larger than the {limits.max_bytes // (1024 * 1024)} MB limit; "
             "split it or raise the limit",
         )
-    _refuse_hostile(data, path)
+    return _refuse_hostile(data, path, external_doctype)
 
 
-def _refuse_hostile(data: bytes, path: str) -> None:
+def _refuse_hostile(data: bytes, path: str, external_doctype: bool) -> bool:
     for magic, kind in _COMPRESSED.items():
         if data.startswith(magic):
             raise HostileInput(
@@ -201,9 +233,12 @@ def _refuse_hostile(data: bytes, path: str) -> None:
             )
     # A DOCTYPE can only stand in the prolog, before the root element's start tag.
     match = _DOCTYPE.search(data, 0, _prolog_end(data))
-    if match:
-        line = data.count(b"\n", 0, match.start()) + 1
-        raise HostileInput(path, _DOCTYPE_REASON, line)
+    if match is None:
+        return False
+    if external_doctype and _EXTERNAL_ONLY.match(data, match.start()):
+        return True
+    line = data.count(b"\n", 0, match.start()) + 1
+    raise HostileInput(path, _DOCTYPE_REASON, line)
 
 
 def _prolog_end(data: bytes) -> int:

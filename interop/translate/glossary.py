@@ -102,7 +102,8 @@ class Glossary:
         if path.suffix.lower() == ".csv":
             return _read_csv(path)
         if path.suffix.lower() in {".tbx", ".xml"}:
-            return _read_tbx(parse_file(path), str(path))
+            # Terminology tools write an external TBX DOCTYPE: accepted, never loaded.
+            return _read_tbx(parse_file(path, external_doctype=True), str(path))
         raise UnreadableInput(str(path), "not a glossary; give a .tbx or .csv file")
 
     @classmethod

@@ -320,7 +320,8 @@ def _tmx(entries: list[MemoryEntry]) -> etree._Element:
 
 def _read_tmx(path: Path) -> list[MemoryEntry]:
     name = str(path)
-    root = parse_file(path).getroot()
+    # CAT tools write <!DOCTYPE tmx SYSTEM "tmx14.dtd">: accepted, never loaded.
+    root = parse_file(path, external_doctype=True).getroot()
     tag = root.tag if isinstance(root.tag, str) else ""
     if tag != "tmx":
         raise UnreadableInput(name, f"not a TMX file (root element <{tag}>, expected <tmx>)")

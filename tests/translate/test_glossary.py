@@ -160,6 +160,15 @@ def test_a_tbx_with_entities_is_refused(tmp_path: Path) -> None:
         Glossary.load(write(tmp_path, "g.tbx", hostile))
 
 
+def test_a_tbx_naming_its_dtd_loads(tmp_path: Path) -> None:
+    named = TBX_BASIC.replace(
+        "<martif", '<!DOCTYPE martif SYSTEM "TBXcoreStructV02.dtd">\n<martif', 1
+    )
+    assert named != TBX_BASIC
+    glossary = Glossary.load(write(tmp_path, "g.tbx", named))
+    assert glossary.terms("en", "de")
+
+
 def test_merged_glossary_prefers_the_other(tmp_path: Path) -> None:
     tbx = Glossary.load(write(tmp_path, "g.tbx", TBX_BASIC))
     csv = Glossary(pairs={("en", "de"): {"Arson": "vorsätzliche Brandstiftung"}})

@@ -165,15 +165,16 @@ def test_tmx_from_a_cat_tool_is_human_unreviewed(memory: Memory, tmp_path: Path)
 
 
 @pytest.mark.parametrize(
-    "prolog",
+    ("prolog", "message"),
     [
-        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
-        '<!DOCTYPE tmx [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
-        '<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>',
+        ('<!DOCTYPE tmx SYSTEM "tmx14.dtd">', "entity reference &x; is refused"),
+        ('<!DOCTYPE tmx [<!ENTITY x SYSTEM "file:///etc/passwd">]>', "DOCTYPE"),
+        ('<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>', "DOCTYPE"),
+        ('<!DOCTYPE tmx SYSTEM "tmx14.dtd" [<!ENTITY x "y">]>', "DOCTYPE"),
     ],
 )
-def test_tmx_with_doctype_or_entities_is_refused(
-    memory: Memory, tmp_path: Path, prolog: str
+def test_tmx_with_entities_is_refused(
+    memory: Memory, tmp_path: Path, prolog: str, message: str
 ) -> None:
     tmx = tmp_path / "hostile.tmx"
     tmx.write_text(
@@ -182,9 +183,33 @@ def test_tmx_with_doctype_or_entities_is_refused(
         "</body></tmx>",
         encoding="utf-8",
     )
-    with pytest.raises(HostileInput, match="DOCTYPE"):
+    with pytest.raises(HostileInput, match=message):
         memory.import_tmx(tmx)
     assert memory.entries() == []
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
+        "<!DOCTYPE tmx PUBLIC '-//LISA OSCAR:1998//DTD for Translation Memory eXchange//EN' "
+        "'tmx14.dtd'>",
+    ],
+)
+def test_tmx_naming_its_dtd_as_cat_tools_write_it_imports(
+    memory: Memory, tmp_path: Path, prolog: str
+) -> None:
+    tmx = tmp_path / "omegat.tmx"
+    tmx.write_text(
+        f'<?xml version="1.0"?>\n{prolog}\n<tmx version="1.4"><header srclang="de"/><body>'
+        '<tu><tuv xml:lang="de"><seg>Haftbefehl</seg></tuv><tuv xml:lang="en"><seg>arrest '
+        "warrant</seg></tuv></tu></body></tmx>",
+        encoding="utf-8",
+    )
+    memory.import_tmx(tmx)
+    assert [(e.source_text, e.target_text) for e in memory.entries()] == [
+        ("Haftbefehl", "arrest warrant")
+    ]
 
 
 def test_not_a_tmx_is_refused(memory: Memory, tmp_path: Path) -> None:
