@@ -56,8 +56,10 @@ class ConvertRequest:
     national_options: dict[str, str]
 
 
-def init_worker(max_bytes: int) -> None:
-    """Set a worker up: limits, then a warm validator (schemas and rules compiled)."""
+def init_worker(max_bytes: int, niceness: int = 0) -> None:
+    """Set a worker up: its CPU priority (a worker process), limits, then a warm validator."""
+    if niceness:
+        os.nice(niceness)
     _settings["limits"] = Limits(max_bytes=max_bytes)
     validator().warm_up()
 
