@@ -46,8 +46,7 @@ if mode == "build":
     files, size = result.files, result.total_bytes
 else:  # hashing only: the walk and the hashes, no manifest
     found = walk(folder).files
-    paths = [f.path for f in found]
-    digests = list(hash_files(folder, paths, (Algorithm.SHA256,), workers=workers))
+    digests = list(hash_files(folder, found, (Algorithm.SHA256,), workers=workers))
     files, size = len(digests), sum(f.size for f in found)
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

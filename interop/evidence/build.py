@@ -22,12 +22,12 @@ from interop.evidence.manifest import (
     Authority,
     Holder,
     Item,
+    ItemWriter,
     LegalBasis,
     Place,
     Reference,
     Seizure,
     add_holder,
-    add_item,
     ids,
     new_manifest,
 )
@@ -153,9 +153,10 @@ def build(
     skipped = list(listing.skipped)
     changed: list[tuple[str, str]] = []
     total = number = 0
+    writer = ItemWriter(tree, options.language, taken)
     results = hash_files(
         root,
-        (f.path for f in listing.files),
+        listing.files,
         options.all_algorithms(),
         workers=options.workers or default_workers(),
         on_bytes=on_bytes,
@@ -177,7 +178,7 @@ def build(
             hashes=tuple((a.value, v) for a, v in digest.hashes),
             seizure=seizure,
         )
-        add_item(tree, item, options.language, taken)
+        writer.add(item)
     checker = validator or Validator(ValidationSettings())
     report = checker.check_tree(tree, str(root))
     return BuildResult(

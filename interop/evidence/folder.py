@@ -3,7 +3,10 @@
 A manifest names files by paths relative to the folder. Nothing here ever follows a symbolic
 link: the walk lists links (and pipes, sockets, devices) as *skipped* entries, and a file is
 opened one path segment at a time below the folder with ``O_NOFOLLOW``, so that neither a link
-in the folder nor a hostile path in a manifest can make the toolkit read a file outside it.
+in the folder nor a hostile path in a manifest can make the toolkit read a file outside it. The
+hasher opens each folder once that way (:func:`open_subfolder`) and the files in it relative to
+that descriptor (:func:`open_file_at`), so a link swapped in for a file or a folder while we work
+is refused, never followed.
 
 Symbolic links, even those pointing to a file inside the folder, are never items: the file they
 point to is listed under its own path already, and a copy of the folder made by another tool may
@@ -16,6 +19,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -25,13 +29,22 @@ from interop.errors import UnreadableInput
 
 # What the schema's RelativePath type allows in one segment (evidence-1.xsd): no separators,
 # no characters that some file systems refuse, no leading space, no trailing space or dot.
-_BAD_CHARS: Final = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]')
+_BAD: Final = r'\\/:*?"<>|\x00-\x1f\x7f-\x9f'
+_BAD_CHARS: Final = re.compile(f"[{_BAD}]")
 _XSD_SPACE: Final = " \t\r\n"
+# The same constraints as one regular expression (a segment of one character, or a first, middle
+# and last part): most paths are fine, and one match keeps the walk and the opener cheap; a path
+# it refuses gets its message from the checks below.
+_OK_SEGMENT: Final = f"(?:[^{_BAD} .]|[^{_BAD} ][^{_BAD}]*[^{_BAD} .])"
+_OK_PATH: Final = re.compile(f"{_OK_SEGMENT}(?:/{_OK_SEGMENT})*")
 MAX_PATH: Final = 1024
 _NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY: Final = getattr(os, "O_DIRECTORY", 0)
 _NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
 _BINARY: Final = getattr(os, "O_BINARY", 0)
+# Opening relative to a folder descriptor without following links: POSIX systems. Elsewhere
+# each path is checked for links segment by segment and then opened by name.
+OPEN_AT: Final = bool(_NOFOLLOW and _DIRECTORY) and os.open in os.supports_dir_fd
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +86,8 @@ def path_problem(path: str) -> str | None:
     that a hostile manifest (``../../etc/passwd``, ``/etc/passwd``, ``C:\\x``) is refused with a
     message and never opened.
     """
+    if len(path) <= MAX_PATH and _OK_PATH.fullmatch(path):
+        return None
     problem = _whole_path_problem(path)
     if problem:
         return problem
@@ -220,17 +235,58 @@ def open_beneath(root: Path, path: str) -> int:
     if problem:
         raise ValueError(problem)
     parts = path.split("/")
-    if not _NOFOLLOW:  # no openat without following links here: check, then open
+    if not OPEN_AT:
         return _open_checked(root, parts)
-    current = os.open(root, os.O_RDONLY | _DIRECTORY)
+    root_fd = open_folder(root)
     try:
-        for part in parts[:-1]:
+        folder_fd = open_subfolder(root_fd, parts[:-1])
+    finally:
+        os.close(root_fd)
+    try:
+        return open_file_at(folder_fd, parts[-1])
+    finally:
+        os.close(folder_fd)
+
+
+def open_folder(root: Path) -> int:
+    """Open the evidence folder itself (not a link to it); return a directory descriptor.
+
+    Only where :data:`OPEN_AT` is true.
+
+    Raises:
+        OSError: missing, unreadable, a link or not a folder.
+    """
+    return os.open(root, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
+
+
+def open_subfolder(folder_fd: int, parts: Sequence[str]) -> int:
+    """Open the folder ``parts`` below the folder ``folder_fd``, one segment at a time.
+
+    No segment may be a symbolic link (``O_NOFOLLOW``): a link refuses with ELOOP or ENOTDIR.
+    The parts must be checked names (:func:`path_problem`); no parts opens the folder again.
+
+    Raises:
+        OSError: a segment is missing, unreadable, a link or not a folder.
+    """
+    current = os.dup(folder_fd)
+    try:
+        for part in parts:
             below = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=current)
             os.close(current)
             current = below
-        fd = os.open(parts[-1], os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY, dir_fd=current)
-    finally:
+    except BaseException:
         os.close(current)
+        raise
+    return current
+
+
+def open_file_at(folder_fd: int, name: str) -> int:
+    """Open the regular file ``name`` of the folder ``folder_fd`` for reading, not following a link.
+
+    Raises:
+        OSError: missing, unreadable, a link (ELOOP) or not a regular file.
+    """
+    fd = os.open(name, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY, dir_fd=folder_fd)
     return _regular(fd)
 
 
@@ -244,7 +300,13 @@ def _open_checked(root: Path, parts: list[str]) -> int:
 
 
 def _regular(fd: int) -> int:
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    # O_NONBLOCK opened a pipe swapped in for the file without hanging; refuse it (and a folder).
+    try:
+        mode = os.fstat(fd).st_mode
+    except BaseException:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(mode):
         os.close(fd)
         raise OSError(21, "not a regular file")
     return fd

@@ -1,35 +1,50 @@
 """Streaming hashes of many files: constant memory, all cores, every algorithm in one pass.
 
-Each file is read once, in chunks, into one buffer per worker thread, and every requested
-algorithm is updated from that buffer, so memory does not grow with file size. hashlib releases
-the GIL while it hashes a chunk, so a pool of threads keeps every core busy: one file per
-thread, which suits many small files and several big ones alike.
+Each file is read once, in chunks, into one buffer per thread, and every requested algorithm is
+updated from that buffer, so memory does not grow with file size. hashlib releases the GIL while
+it hashes a chunk (of 2 KiB or more), so threads keep every core busy; which files a thread
+hashes together, and in which order, is :mod:`interop.evidence.batches`' job.
 
-Chunks are 128 KiB: on our build machine (512 KiB of L2 cache per core) reads of 64 to 256 KiB
-hashed a warm file as fast as ``openssl dgst``, and 1 MiB or 4 MiB reads were slower, since the
-kernel's copy into the buffer and the hash that reads it back then miss the L2 cache. Files are
-read with ``read``, not mapped: a mapped file that shrinks while it is hashed kills the process
-with SIGBUS, and evidence folders on shares do change.
+Files are opened below the evidence folder without following any link: each folder once, one
+segment at a time with ``O_NOFOLLOW``, and its files relative to that descriptor (see
+:mod:`interop.evidence.folder`). Files are read with ``read``, not mapped: a mapped file that
+shrinks while it is hashed kills the process with SIGBUS, and evidence folders on shares change.
+
+Chunks are 1 MiB, read into anonymous memory that starts on a page boundary. On our build
+machine (AMD EPYC) the kernel copied five times slower into a buffer that does not start on a
+cache line, such as a bytearray of 128 KiB or more (16 bytes into its page); that, rather than
+the L2 cache, is the likely reason why 1 MiB reads once looked slower than 128 KiB ones.
+Aligned, reads of 128 KiB to 1 MiB cost the same, and 1 MiB ones take the GIL 8 times less often.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import mmap
 import os
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
-from interop.evidence.folder import open_beneath
+from interop.evidence.batches import Batch, plan, run_in_order
+from interop.evidence.folder import (
+    OPEN_AT,
+    FoundFile,
+    open_beneath,
+    open_file_at,
+    open_folder,
+    open_subfolder,
+    path_problem,
+)
 
-CHUNK: Final = 128 * 1024
+CHUNK: Final = 1024 * 1024
 HEAD: Final = 64  # bytes kept for media-type sniffing
+_ADVISE: Final = hasattr(os, "posix_fadvise")
+_READV: Final = hasattr(os, "readv")  # not on Windows
 
 
 class Algorithm(StrEnum):
@@ -91,36 +106,29 @@ class Digest:
 _local = threading.local()
 
 
-def _buffer() -> tuple[bytearray, memoryview]:
-    found: tuple[bytearray, memoryview] | None = getattr(_local, "buffer", None)
+class _Stopped(Exception):
+    """The caller stopped reading the results: a hashing thread leaves its file."""
+
+
+def _buffer() -> memoryview:
+    # Anonymous memory (no file behind it), so the buffer starts on a page boundary: the
+    # kernel's copy into a buffer that does not start on a cache line (a big bytearray starts
+    # 16 bytes into its page) took five times as long on our build machine.
+    found: memoryview | None = getattr(_local, "buffer", None)
     if found is None:
-        data = bytearray(CHUNK)
-        found = _local.buffer = (data, memoryview(data))
+        found = _local.buffer = memoryview(mmap.mmap(-1, CHUNK))
     return found
+
+
+def _read_into(fd: int, view: memoryview) -> int:
+    if _READV:
+        return os.readv(fd, (view,))
+    return io.FileIO(fd, "rb", closefd=False).readinto(view) or 0  # pragma: no cover (Windows)
 
 
 def hash_fd(fd: int, algorithms: tuple[Algorithm, ...], on_bytes: Progress | None = None) -> Digest:
     """Hash the open file ``fd`` from its current position to its end (``fd`` is not closed)."""
-    hashers = [a.new() for a in algorithms]
-    data, view = _buffer()
-    reader = io.FileIO(fd, "rb", closefd=False)
-    if hasattr(os, "posix_fadvise"):
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
-    size = 0
-    head = b""
-    while True:
-        count = reader.readinto(data)
-        if not count:
-            break
-        if size == 0:
-            head = bytes(view[: min(count, HEAD)])
-        chunk = view[:count]
-        for hasher in hashers:
-            hasher.update(chunk)
-        size += count
-        if on_bytes is not None:
-            on_bytes(count)
-    return Digest(size, tuple(zip(algorithms, (h.hexdigest() for h in hashers), strict=True)), head)
+    return _Hasher.of(algorithms, on_bytes).fd(fd)
 
 
 def hash_path(
@@ -141,7 +149,7 @@ def hash_path(
 
 def hash_files(
     root: Path,
-    paths: Iterable[str],
+    files: Iterable[str | FoundFile],
     algorithms: tuple[Algorithm, ...],
     *,
     workers: int,
@@ -149,32 +157,119 @@ def hash_files(
 ) -> Iterator[tuple[str, Digest | OSError]]:
     """Hash many files below ``root`` on ``workers`` threads; results come in input order.
 
-    At most a few files per worker are in flight, so memory stays bounded however many files
-    there are. A file that cannot be read yields its ``OSError`` instead of a digest.
+    ``files`` are paths relative to ``root`` or the walk's :class:`FoundFile` (whose sizes let
+    the big files start first). A file that cannot be read yields its ``OSError`` instead of a
+    digest. Memory does not grow with the size of the files (see :mod:`batches`).
+
+    Raises:
+        ValueError: a path cannot name a file inside ``root`` (before anything is hashed).
     """
-    if workers <= 1:
-        for path in paths:
-            yield path, _one(root, path, algorithms, on_bytes)
+    known = [(f, -1) if isinstance(f, str) else (f.path, f.size) for f in files]
+    for path, _size in known:
+        problem = path_problem(path)
+        if problem:
+            raise ValueError(f"{path!r}: {problem}")
+    batches = plan(known)
+    stop = threading.Event()
+    hasher = _Hasher.of(algorithms, on_bytes, stop)
+    if not OPEN_AT:
+        yield from run_in_order(
+            batches,
+            lambda batch: [hasher.path(root, p) for p in batch.paths],
+            workers=workers,
+            stop=stop,
+        )
         return
-    window: deque[tuple[str, Future[Digest | OSError]]] = deque()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hash") as pool:
-        for path in paths:
-            window.append((path, pool.submit(_one, root, path, algorithms, on_bytes)))
-            if len(window) >= 4 * workers:
-                done_path, future = window.popleft()
-                yield done_path, future.result()
-        while window:
-            done_path, future = window.popleft()
-            yield done_path, future.result()
-
-
-def _one(
-    root: Path, path: str, algorithms: tuple[Algorithm, ...], on_bytes: Progress | None
-) -> Digest | OSError:
     try:
-        return hash_path(root, path, algorithms, on_bytes)
+        root_fd = open_folder(root)
     except OSError as exc:
-        return exc
+        for path, _size in known:
+            yield path, exc
+        return
+    try:
+        yield from run_in_order(
+            batches, lambda batch: hasher.batch(root_fd, batch), workers=workers, stop=stop
+        )
+    finally:
+        os.close(root_fd)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hasher:
+    """How every file of one call is hashed: the algorithms, whom to tell, when to stop."""
+
+    algorithms: tuple[Algorithm, ...]
+    fresh: tuple[hashlib._Hash, ...]  # copying a fresh hasher is cheaper than making one
+    on_bytes: Progress | None
+    stop: threading.Event | None
+
+    @classmethod
+    def of(
+        cls,
+        algorithms: tuple[Algorithm, ...],
+        on_bytes: Progress | None,
+        stop: threading.Event | None = None,
+    ) -> _Hasher:
+        return cls(algorithms, tuple(a.new() for a in algorithms), on_bytes, stop)
+
+    def batch(self, root_fd: int, batch: Batch) -> list[Digest | OSError]:
+        """The files of one batch: their folder opened once, each file relative to it."""
+        try:
+            folder_fd = open_subfolder(root_fd, batch.folder)
+        except OSError as exc:
+            return [exc] * len(batch.names)
+        try:
+            return [self.at(folder_fd, name) for name in batch.names]
+        finally:
+            os.close(folder_fd)
+
+    def at(self, folder_fd: int, name: str) -> Digest | OSError:
+        try:
+            fd = open_file_at(folder_fd, name)
+        except OSError as exc:
+            return exc
+        try:
+            return self.fd(fd)
+        except OSError as exc:
+            return exc
+        finally:
+            os.close(fd)
+
+    def path(self, root: Path, path: str) -> Digest | OSError:
+        try:
+            fd = open_beneath(root, path)
+        except OSError as exc:
+            return exc
+        try:
+            return self.fd(fd)
+        except OSError as exc:
+            return exc
+        finally:
+            os.close(fd)
+
+    def fd(self, fd: int) -> Digest:
+        hashers = [h.copy() for h in self.fresh]
+        view = _buffer()
+        size = 0
+        head = b""
+        while True:
+            count = _read_into(fd, view)
+            if not count:
+                break
+            if size == 0:
+                head = bytes(view[: min(count, HEAD)])
+                if count == CHUNK and _ADVISE:  # more to come: let the kernel read further ahead
+                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
+            chunk = view[:count]
+            for hasher in hashers:
+                hasher.update(chunk)
+            size += count
+            if self.on_bytes is not None:
+                self.on_bytes(count)
+            if self.stop is not None and self.stop.is_set():
+                raise _Stopped
+        values = (h.hexdigest() for h in hashers)
+        return Digest(size, tuple(zip(self.algorithms, values, strict=True)), head)
 
 
 def default_workers() -> int:

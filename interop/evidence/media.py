@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from functools import lru_cache
 from typing import Final
 
 OCTET_STREAM: Final = "application/octet-stream"
@@ -73,5 +74,15 @@ def _by_name(name: str) -> str | None:
         extra = _EXTRA_TYPES.get(name[dot:].lower())
         if extra:
             return extra
+    if ":" in name:  # mimetypes would read "x:" as a URL scheme; rare, not worth a cache entry
+        return _guessed(name)
+    # mimetypes only looks at the suffixes, so files named alike share one cached answer.
+    stem = name.lstrip(".")
+    dot = stem.find(".")
+    return _guessed("x" + stem[dot:] if dot >= 0 else "x")
+
+
+@lru_cache(maxsize=512)
+def _guessed(name: str) -> str | None:
     guessed, _encoding = mimetypes.guess_type(name, strict=False)
     return guessed if guessed and _VALID.fullmatch(guessed) else None

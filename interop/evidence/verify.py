@@ -238,7 +238,11 @@ def verify(
         a for a in Algorithm if any(a is b for i in to_hash.values() for b, _ in i.hashes)
     )
     results = hash_files(
-        root, list(to_hash), algorithms, workers=workers or default_workers(), on_bytes=on_bytes
+        root,
+        [found[key(p)] for p in to_hash],
+        algorithms,
+        workers=workers or default_workers(),
+        on_bytes=on_bytes,
     )
     for path, digest in results:
         item = to_hash[path]
