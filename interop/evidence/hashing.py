@@ -224,20 +224,15 @@ class _Hasher:
             os.close(folder_fd)
 
     def at(self, folder_fd: int, name: str) -> Digest | OSError:
-        try:
-            fd = open_file_at(folder_fd, name)
-        except OSError as exc:
-            return exc
-        try:
-            return self.fd(fd)
-        except OSError as exc:
-            return exc
-        finally:
-            os.close(fd)
+        return self._opened(lambda: open_file_at(folder_fd, name))
 
     def path(self, root: Path, path: str) -> Digest | OSError:
+        return self._opened(lambda: open_beneath(root, path))
+
+    def _opened(self, opener: Callable[[], int]) -> Digest | OSError:
+        """Hash the file ``opener`` opens; an error opening or reading it is the result."""
         try:
-            fd = open_beneath(root, path)
+            fd = opener()
         except OSError as exc:
             return exc
         try:

@@ -8,5 +8,5 @@ field, so the server keeps nothing between requests (unless a workspace is confi
 Modules: ``routes`` (the HTTP side), ``work`` (what runs in the engine's workers), ``passages``
 (translations as the page shows and edits them), ``findings`` (findings by section),
 ``text`` (the page's language), ``templates`` (its Jinja environment), ``state`` (the hidden
-document), ``login`` (the token cookie).
+document), ``login`` (the token cookie), ``examples`` (the bundled documents it offers).
 """

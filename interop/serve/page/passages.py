@@ -68,9 +68,10 @@ def passages(tree: etree._ElementTree, languages: tuple[str, ...]) -> list[Passa
     """The passages of ``tree`` in each of ``languages`` (none for a field in its own language)."""
     found: list[Passage] = []
     for language in dict.fromkeys(languages):
-        units = _units(tree, language)
+        listed = sentences(tree, language)
+        units = _units(tree, language, listed)
         by_field: dict[int, list[Sentence]] = {}
-        for sentence in sentences(tree, language):
+        for sentence in listed:
             by_field.setdefault(id(sentence.field.element), []).append(sentence)
         for group in by_field.values():
             field = group[0].field
@@ -98,9 +99,9 @@ def passages(tree: etree._ElementTree, languages: tuple[str, ...]) -> list[Passa
     return found
 
 
-def _units(tree: etree._ElementTree, language: str) -> dict[str, str]:
+def _units(tree: etree._ElementTree, language: str, listed: list[Sentence]) -> dict[str, str]:
     """Each sentence's current translation, as the XLIFF export aligns it (tokens written out)."""
-    expected = {s.unit_id: s for s in sentences(tree, language)}
+    expected = {s.unit_id: s for s in listed}
     xliff = xmlio.parse_bytes(export_xliff(tree, language, original="page"), "page.xlf")
     found: dict[str, str] = {}
     for unit in xliff.getroot().iter(f"{_X}trans-unit"):
