@@ -18,6 +18,7 @@ from typing import Final
 
 from lxml import etree
 
+from interop import xmlio
 from tests.conftest import ROOT
 from tests.serve.conftest import SUMMONS
 
@@ -81,7 +82,7 @@ LANGUAGES: Final = {
 def spanish_summons(folder: Path) -> Path:
     """The bundled videoconference summons with its free text in Spanish (the only version of
     each field) and French as the witness's language, written to ``folder``."""
-    tree = etree.parse(str(SUMMONS))
+    tree = xmlio.parse_file(SUMMONS)
     root = tree.getroot()
     spaces = {"n": N, "c": C}
     for path, text in SPANISH.items():
@@ -100,7 +101,7 @@ def spanish_summons(folder: Path) -> Path:
 def summons_with_findings(folder: Path) -> Path:
     """That summons with two schema errors in two sections (capacity, appearance), which also
     draw a warning of the rules on the document as a whole."""
-    tree = etree.parse(str(spanish_summons(folder)))
+    tree = xmlio.parse_file(spanish_summons(folder))
     spaces = {"n": N, "c": C}
     (capacity,) = tree.xpath("/n:summons/n:capacity", namespaces=spaces)
     capacity.text = "bystander"

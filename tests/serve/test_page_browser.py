@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from lxml import etree
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from interop import xmlio
 from tests.conftest import FIXTURES
 from tests.serve.browser import (
     CHROMIUM,
@@ -153,7 +153,7 @@ def test_a_clerk_translates_reviews_and_downloads_a_summons(
     assert REVIEWER in text
     assert "Traiga su documento de identidad y esta citación." in text  # the Spanish column
 
-    xml = etree.parse(str(_download(page, "#download-xml", tmp_path)))
+    xml = xmlio.parse_file(_download(page, "#download-xml", tmp_path))
     (french,) = xml.xpath("/n:summons/n:toBring/c:text[@lang='fr']", namespaces={"n": N, "c": C})
     assert french.text == EDITED
     assert french.get("origin") == "human"
