@@ -11,7 +11,8 @@ context selects it. Findings come in document order of the context node, then ru
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import re
+from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
 
 from lxml import etree
@@ -35,7 +36,11 @@ from interop.validate.xpath_bindings import (
     Variables,
     binding_for,
 )
-from interop.validate.xpath_text import CURRENT_VARIABLE
+from interop.validate.xpath_text import CURRENT_VARIABLE, split_top_level
+
+# The last step of a context branch when it is a prefixed name test: e:item, e:item[@x].
+_NAMED_STEP = re.compile(r"^(?:child::)?([A-Za-z_][\w.\-]*):([A-Za-z_][\w.\-]*)\s*(?:\[.*)?$", re.S)
+Name = tuple[str, str]  # namespace URI, local name
 
 
 class Schematron:
@@ -55,12 +60,20 @@ class Schematron:
         prefixes: dict[str, str],
         *,
         screen: CompiledXPath | None = None,
+        namespaces: Mapping[str, str] | None = None,
     ) -> None:
         self.path = path
         # One query for all screenable rules: on a valid document it finds nothing, and
         # those rules need no further call (see schematron_compile.compile_screen).
         self._screen = screen
         self._screened = frozenset(i for i, p in enumerate(patterns) if screenable(p))
+        # When the screen finds something, only the screened patterns whose context can
+        # select an element of that name need their own query (None: any name).
+        self._targets = {
+            i: _target_names(rule.failing_parts[0], namespaces or {})
+            for i, p in enumerate(patterns)
+            if (rule := screenable(p)) is not None and rule.failing_parts is not None
+        }
         self.query_binding = binding.name
         self._binding = binding
         self._lets = lets
@@ -76,15 +89,19 @@ class Schematron:
         except EvaluationError as exc:
             run.failed(doc.document, (0, 0, 0), "schematron", exc)
             return run.findings()
-        screened_clean = self._screen is not None and not doc.contexts(self._screen, variables)
+        found: set[Name] | None = None  # names of the screen's nodes; None: run every rule
+        if self._screen is not None:
+            found = _names(doc.contexts(self._screen, variables))
         for p_index, pattern in enumerate(self._patterns):
             try:
                 pattern_vars = _bind_global(doc, pattern.lets, variables)
             except EvaluationError as exc:
                 run.failed(doc.document, (p_index, 0, 0), "schematron", exc)
                 continue
-            if screened_clean and p_index in self._screened:
-                continue
+            if found is not None and p_index in self._screened:
+                targets = self._targets.get(p_index)
+                if targets is not None and not targets & found:
+                    continue  # the screen found nothing this rule could fire on
             if len(pattern.rules) == 1:
                 # No later rule competes for the nodes.
                 run.rule(pattern.rules[0], pattern_vars, (p_index, 0))
@@ -101,13 +118,21 @@ class _Run:
     def __init__(self, doc: DocumentXPath, prefixes: dict[str, str]) -> None:
         self.doc = doc
         self._prefixes = prefixes
-        # (document order of the node, pattern index, rule index, check index) -> finding
-        self._hits: list[tuple[tuple[int, ...], int, int, int, Finding]] = []
+        # (node, (pattern index, rule index, check index), finding), in the order found
+        self._hits: list[tuple[object, tuple[int, int, int], Finding]] = []
 
     def findings(self) -> list[Finding]:
-        """The findings in document order of their nodes, then in rule order."""
-        self._hits.sort(key=lambda hit: hit[:4])
-        return [hit[4] for hit in self._hits]
+        """The findings in document order of their nodes, then in rule order.
+
+        One rule's findings come in that order already (its context nodes are in document
+        order, its checks in rule order): sorting, and the walk over the whole tree that
+        document order needs, are only for findings of several rules.
+        """
+        hits = self._hits
+        if len({where[:2] for _, where, _ in hits}) > 1:
+            order = self.doc.order
+            hits.sort(key=lambda hit: (order(hit[0]), *hit[1]))
+        return [finding for _, _, finding in hits]
 
     def rule(
         self,
@@ -190,7 +215,7 @@ class _Run:
     ) -> None:
         line, xpath = self.doc.locate(node, self._prefixes)
         finding = Finding(severity, rule_id, message, line, None, xpath)
-        self._hits.append((self.doc.order(node), *where, finding))
+        self._hits.append((node, where, finding))
 
 
 def compile_schematron(path: Path, *, phase: str | None = None) -> Schematron:
@@ -207,7 +232,37 @@ def compile_schematron(path: Path, *, phase: str | None = None) -> Schematron:
     for prefix, uri in model.namespaces.items():
         prefixes.setdefault(uri, prefix)
     screen = compile_screen(binding, patterns, lets)
-    return Schematron(Path(path), binding, lets, patterns, prefixes, screen=screen)
+    return Schematron(
+        Path(path), binding, lets, patterns, prefixes, screen=screen, namespaces=model.namespaces
+    )
+
+
+def _target_names(context: str, namespaces: Mapping[str, str]) -> frozenset[Name] | None:
+    """The names of the elements a rule context can select, or None if it is not that simple.
+
+    Only branches ending in a prefixed name test count: an unprefixed name, a wildcard, an
+    attribute or text step, ``/`` or anything unusual makes the answer None (any node).
+    """
+    names = set()
+    for branch in split_top_level(context, "|"):
+        steps = split_top_level(branch.strip(), "/")
+        match = _NAMED_STEP.match(steps[-1].strip()) if steps else None
+        if match is None or match.group(1) not in namespaces:
+            return None
+        names.add((namespaces[match.group(1)], match.group(2)))
+    return frozenset(names)
+
+
+def _names(nodes: Iterable[object]) -> set[Name] | None:
+    """The names of ``nodes``; None when one of them is not an lxml element."""
+    names = set()
+    for node in nodes:
+        tag = getattr(node, "tag", None)
+        if not isinstance(tag, str) or not isinstance(node, etree._Element):
+            return None
+        qname = etree.QName(tag)
+        names.add((qname.namespace or "", qname.localname))
+    return names
 
 
 def _bind_global(doc: DocumentXPath, lets: tuple[CompiledLet, ...], base: Variables) -> Variables:

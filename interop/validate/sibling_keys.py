@@ -54,7 +54,9 @@ def functions(namespaces: Mapping[str, str]) -> dict[tuple[str, str], Any]:
         if answers is None:
             compiled = keys.get(key)
             if compiled is None:
-                compiled = keys[key] = etree.XPath(f"{key}", namespaces=dict(namespaces))
+                # The keys of all the children in one call: one call per child cost more
+                # than the comparison itself on a manifest of a few thousand items.
+                compiled = keys[key] = etree.XPath(f"*/{key}", namespaces=dict(namespaces))
             answers = memo[(parent, test, key)] = _answers(parent, test, compiled, namespaces)
         return answers.get(node, False)
 
@@ -62,16 +64,23 @@ def functions(namespaces: Mapping[str, str]) -> dict[tuple[str, str], Any]:
 
 
 def _answers(
-    parent: etree._Element, test: str, key: etree.XPath, namespaces: Mapping[str, str]
+    parent: etree._Element, test: str, keys: etree.XPath, namespaces: Mapping[str, str]
 ) -> dict[Any, bool]:
     """For each child of ``parent``: does a later sibling matching ``test`` share a key value?
 
     A child is compared only with siblings after it that match ``test``, as the predicate
     does; any value of its key equal to any value of theirs counts (node-set comparison).
+    ``keys`` selects the key values of all the children (``*/K``) from ``parent``.
     """
     tag = None if test == "*" else _clark(test, namespaces)
     children = list(parent.iterchildren(etree.Element))
-    values = [_strings(key(child)) for child in children]
+    index_of = {child: index for index, child in enumerate(children)}
+    values: list[set[str]] = [set() for _ in children]
+    found = keys(parent)
+    for item in found if isinstance(found, list) else [found]:
+        owner, value = _owner_and_string(item, parent)
+        if owner is not None:
+            values[index_of[owner]].add(value)
     last: dict[str, int] = {}
     for index, child in enumerate(children):
         if tag is None or child.tag == tag:
@@ -83,15 +92,19 @@ def _answers(
     }
 
 
-def _strings(result: Any) -> set[str]:
-    items = result if isinstance(result, list) else [result]
-    found = set()
-    for item in items:
-        if isinstance(item, etree._Element):
-            found.add("".join(item.itertext()))
-        else:
-            found.add(str(item))
-    return found
+def _owner_and_string(item: Any, parent: etree._Element) -> tuple[Any, str]:
+    """The child of ``parent`` a key value belongs to, and the value's string."""
+    node: etree._Element | None
+    if isinstance(item, etree._Element):
+        node, text = item, "".join(item.itertext())
+    else:  # an attribute or text node: lxml gives the element that holds it
+        node, text = item.getparent(), str(item)
+    while node is not None:
+        above = node.getparent()
+        if above is parent:
+            return node, text
+        node = above
+    return None, text
 
 
 def _clark(test: str, namespaces: Mapping[str, str]) -> str:

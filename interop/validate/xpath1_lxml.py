@@ -46,6 +46,11 @@ _WRAPPERS: dict[Kind, str] = {
 _ONE_STEP = re.compile(r"^(?:[\w.\-]+:)?(?:[\w.\-]+|\*)(?:\[.*\])?$", re.DOTALL)
 _NUMBER = re.compile(r"^[\d.\s+\-*()]+$")
 _POSITIONAL = re.compile(r"\b(?:position|last)\s*\(")
+# value-of selects a finding message uses most: @id, e:exhibitNumber, ../@id.
+_NAME = r"[A-Za-z_][\w.\-]*"
+_SIMPLE_STRING = re.compile(
+    rf"^(?P<up>(?:\.\./)?)(?:@(?P<attribute>{_NAME})|(?P<element>(?:{_NAME}:)?{_NAME}))$"
+)
 # libxml2 reports these only when evaluating; a dry run at compile time turns them into errors.
 _STATIC_ERRORS = frozenset(
     {"Undefined namespace prefix", "Unregistered function", "Undefined variable"}
@@ -82,6 +87,10 @@ class XPath1Binding:
         except etree.XPathSyntaxError as exc:
             raise XPathCompileError(str(exc)) from None
         self._dry_run(native, variables)
+        if kind == "string":
+            simple = _SimpleString.of(source, self.namespaces, native)
+            if simple is not None:
+                return CompiledXPath(source, kind, simple)
         return CompiledXPath(source, kind, native)
 
     def compile_context(
@@ -297,6 +306,48 @@ class XPath1Document:
         if isinstance(value, etree._Element | etree._ElementTree | etree._ElementUnicodeResult):
             return self._fallback.node_for(value)
         return value
+
+
+class _SimpleString:
+    """``string(@a)``, ``string(p:e)``, ``string(../@a)`` read straight from the element.
+
+    A message's value-ofs are evaluated once per finding; lxml's set-up for one XPath call
+    costs more than the lookup itself, which matters when a rule fires on every item of a
+    large manifest. An element with children (or none of that name) goes to libxml2.
+    """
+
+    __slots__ = ("_attribute", "_native", "_tag", "_up")
+
+    def __init__(self, up: bool, attribute: str | None, tag: str | None, native: Any) -> None:
+        self._up = up
+        self._attribute = attribute
+        self._tag = tag
+        self._native = native
+
+    @classmethod
+    def of(cls, source: str, namespaces: Mapping[str, str], native: Any) -> _SimpleString | None:
+        match = _SIMPLE_STRING.match(source.strip())
+        if match is None:
+            return None
+        tag = match["element"]
+        if tag is not None:
+            prefix, _, local = tag.rpartition(":")
+            if prefix and prefix not in namespaces:
+                return None
+            tag = f"{{{namespaces[prefix]}}}{local}" if prefix else local
+        return cls(bool(match["up"]), match["attribute"], tag, native)
+
+    def __call__(self, node: etree._Element, **variables: Any) -> str:
+        target = node.getparent() if self._up else node
+        if target is None:
+            return ""
+        if self._attribute is not None:
+            return target.get(self._attribute) or ""
+        assert self._tag is not None, "an attribute or an element name"
+        child = target.find(self._tag)
+        if child is None or len(child):
+            return str(self._native(node, **variables))
+        return child.text or ""
 
 
 def _as_variable(result: object) -> object:

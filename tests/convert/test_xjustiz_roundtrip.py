@@ -175,9 +175,9 @@ def test_sample_reads_into_a_schema_valid_manifest() -> None:
     report = Validator(ValidationSettings()).check_tree(document, "read-back.xml")
     rules = sorted({f.rule for f in report.findings})
     assert not [r for r in rules if r.startswith("xsd")], report.findings
-    # Business rules: 0500017 has no seizure (EVD-020), no custody (EVD-026) and no seals
+    # Business rules: 0500017 has no seizure (EVD-020), no custody (EVD-029) and no seals
     # (EVD-017): expected, and not papered over with invented data.
-    assert rules == ["EVD-017", "EVD-020", "EVD-026"], report.findings
+    assert rules == ["EVD-017", "EVD-020", "EVD-029"], report.findings
     root = document.getroot()
     items = root.findall("e:items/e:item", NS)
     assert [i.findtext("e:exhibitNumber", namespaces=NS) for i in items] == [
@@ -222,7 +222,7 @@ def test_pipeline_refuses_to_write_what_breaks_the_evidence_rules(tmp_path: Path
     pipeline = Pipeline(XJustizAsservate(), registry.get("common"), max_bytes=10_000_000)
     out = tmp_path / "manifest.xml"
     done = pipeline.convert(str(SAMPLE), out)
-    assert {f.rule for f in done.findings} == {"EVD-017", "EVD-020", "EVD-026"}
+    assert {f.rule for f in done.findings} == {"EVD-017", "EVD-020", "EVD-029"}
     assert done.output is None
     assert not out.exists()
     assert done.loss.of_kind(LossKind.UNFILLED)

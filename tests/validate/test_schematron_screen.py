@@ -29,6 +29,9 @@ SCH = """<sch:schema xmlns:sch="http://purl.oclc.org/dsdl/schematron" queryBindi
   </sch:rule></sch:pattern>
   <sch:pattern><sch:rule context="x:r/x:e">
     <sch:assert id="e-in-r-has-g" test="@g">e needs g</sch:assert></sch:rule></sch:pattern>
+  <sch:pattern><sch:rule context="x:g[x:e]">
+    <sch:assert id="g-with-e-has-a" test="x:a">a group with e needs an a</sch:assert>
+  </sch:rule></sch:pattern>
 </sch:schema>
 """
 

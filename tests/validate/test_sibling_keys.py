@@ -14,6 +14,8 @@ EXPRESSIONS = [
     "/e:list/*[@id = following-sibling::*/@id]",
     "/e:list/e:item[@id = following-sibling::e:item/@id]",
     "/e:list/*[*/@id = following-sibling::*/*/@id]",
+    "/e:list/*[e:sub/@id = following-sibling::e:item/e:sub/@id]",
+    "/e:list/e:other[e:key = following-sibling::*/e:key]",
 ]
 
 children = st.lists(

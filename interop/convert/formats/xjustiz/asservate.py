@@ -42,7 +42,7 @@ and ``e:request``; one holder is synthesised from the sender; the description cl
 back path, size and hashes; code tables are inverted. Every default is reported ``unfilled``
 (also the seizure of each item and the chain of custody, which 0500017 does not carry), every
 XJustiz item not read ``unconsumed``. The result is schema-valid but breaks our evidence rules
-(EVD-017, EVD-020, EVD-026), so the pipeline does not write it; nothing is invented.
+(EVD-017, EVD-020, EVD-029), so the pipeline does not write it; nothing is invented.
 Values that are written but cannot come back (joined family names, countries outside the
 table, ``tns:herkunft``, authorities replaced by an option, DIN 91379 replacements) are named
 by their common path in the from-common loss report.
