@@ -92,14 +92,19 @@ def run_in_order(
     *,
     workers: int,
     stop: threading.Event,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[tuple[str, R]]:
     """``(path, result)`` of every file, in input order; ``work`` runs on ``workers`` threads.
 
     ``work`` returns one result per file of its batch. An exception in ``work`` is raised here.
     When the caller stops early, ``stop`` is set: ``work`` should then end soon (the hasher
-    stops after its current chunk) and the threads end.
+    stops after its current chunk) and the threads end. ``meanwhile`` runs on the calling
+    thread once the threads have started (with one worker too, which then hashes on a thread
+    of its own), before the first result is waited for.
     """
-    if workers <= 1 or len(batches) <= 1:
+    if (workers <= 1 and meanwhile is None) or not batches:
+        if meanwhile is not None:
+            meanwhile()
         for batch in batches:
             yield from zip(batch.paths, work(batch), strict=True)
         return
@@ -118,6 +123,8 @@ def run_in_order(
     for thread in threads:
         thread.start()
     try:
+        if meanwhile is not None:
+            meanwhile()
         waiting: dict[int, list[R]] = {}
         for following in range(len(batches)):
             while following not in waiting:

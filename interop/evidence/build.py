@@ -32,6 +32,7 @@ from interop.evidence.manifest import (
     new_manifest,
 )
 from interop.evidence.media import media_type
+from interop.formats import registry
 from interop.validate.findings import Finding, Severity
 from interop.validate.validator import ValidationSettings, Validator
 
@@ -154,12 +155,23 @@ def build(
     changed: list[tuple[str, str]] = []
     total = number = 0
     writer = ItemWriter(tree, options.language, taken)
-    results = hash_files(
-        root,
-        listing.files,
-        options.all_algorithms(),
-        workers=options.workers or default_workers(),
-        on_bytes=on_bytes,
+    workers = options.workers or default_workers()
+    checker = validator or Validator(ValidationSettings())
+    found = registry().detect(tree)
+    assert found is not None, "a new manifest is of a bundled format"
+    # All results first, then the items: writing items is Python that holds the GIL, which
+    # the hashing threads need back after each chunk; done in between, it slowed the hashing
+    # more than it took itself. The results are small (no file content), and the threads'
+    # waiting time is used to compile the schema and rules.
+    results = list(
+        hash_files(
+            root,
+            listing.files,
+            options.all_algorithms(),
+            workers=workers,
+            on_bytes=on_bytes,
+            meanwhile=lambda: checker.prepare_format(found),
+        )
     )
     for path, digest in results:
         if isinstance(digest, OSError):
@@ -179,8 +191,7 @@ def build(
             seizure=seizure,
         )
         writer.add(item)
-    checker = validator or Validator(ValidationSettings())
-    report = checker.check_tree(tree, str(root))
+    report = checker.check_tree(tree, str(root), found, xsd_on_thread=workers > 1)
     return BuildResult(
         tree,
         number,

@@ -154,12 +154,14 @@ def hash_files(
     *,
     workers: int,
     on_bytes: Progress | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[tuple[str, Digest | OSError]]:
     """Hash many files below ``root`` on ``workers`` threads; results come in input order.
 
     ``files`` are paths relative to ``root`` or the walk's :class:`FoundFile` (whose sizes let
     the big files start first). A file that cannot be read yields its ``OSError`` instead of a
     digest. Memory does not grow with the size of the files (see :mod:`batches`).
+    ``meanwhile`` is run on the calling thread while the hashing threads work.
 
     Raises:
         ValueError: a path cannot name a file inside ``root`` (before anything is hashed).
@@ -178,17 +180,24 @@ def hash_files(
             lambda batch: [hasher.path(root, p) for p in batch.paths],
             workers=workers,
             stop=stop,
+            meanwhile=meanwhile,
         )
         return
     try:
         root_fd = open_folder(root)
     except OSError as exc:
+        if meanwhile is not None:
+            meanwhile()
         for path, _size in known:
             yield path, exc
         return
     try:
         yield from run_in_order(
-            batches, lambda batch: hasher.batch(root_fd, batch), workers=workers, stop=stop
+            batches,
+            lambda batch: hasher.batch(root_fd, batch),
+            workers=workers,
+            stop=stop,
+            meanwhile=meanwhile,
         )
     finally:
         os.close(root_fd)
