@@ -8,11 +8,13 @@ description.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from interop.errors import InteropError
@@ -21,11 +23,14 @@ from interop.serve.audit import AuditLog
 from interop.serve.auth import load_tokens
 from interop.serve.engine import Engine
 from interop.serve.middleware import Authenticate, RequestId
+from interop.serve.page import login
 from interop.serve.page import routes as page
 from interop.serve.routes import convert, evidence, info, render, translate, validate
 from interop.serve.service import Service
 from interop.serve.settings import ServeSettings
 from interop.serve.workspace import Workspace
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 
 def api_routes() -> list[BaseRoute]:
@@ -73,19 +78,30 @@ def create_app(settings: ServeSettings, engine: Engine | None = None) -> Starlet
         routes=[*api_routes(), *page.routes()],
         middleware=[
             Middleware(RequestId),
-            Middleware(problems.CatchAll),
+            Middleware(problems.CatchAll, answer=page.error_answer),
             Middleware(Authenticate, tokens=tokens),
         ],
         exception_handlers={
-            problems.Problem: problems.on_problem,
-            InteropError: problems.on_interop_error,
-            HTTPException: problems.on_http_error,
+            problems.Problem: _page_or(problems.on_problem),
+            InteropError: _page_or(problems.on_interop_error),
+            HTTPException: _page_or(problems.on_http_error),
         },
         lifespan=lifespan,
     )
     app.state.service = found
     app.state.tokens = tokens
     return app
+
+
+def _page_or(api: Handler) -> Handler:
+    """Errors on the page's paths get the page's answer, the API's a problem document."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        if login.is_page(request.url.path):
+            return await page.on_error(request, exc)
+        return await api(request, exc)
+
+    return handle
 
 
 def from_environment() -> Starlette:

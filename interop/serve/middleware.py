@@ -74,7 +74,8 @@ class Authenticate:
             who = self.tokens.who(authorization)
             if who is None and path in login.OPEN_PATHS:
                 who = login.NOBODY
-            if who is None and login.is_page(path) and scope["method"] == "GET":
+            if who is None and login.is_page(path):
+                # A browser follows this (a form sent after signing out, too) to the sign-in.
                 await RedirectResponse("/login", status_code=303)(scope, receive, send)
                 return
         if who is None:

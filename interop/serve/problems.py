@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, Final
 
@@ -80,12 +81,25 @@ def _detail(request: Request, exc: HTTPException) -> str:
     return str(exc.detail)
 
 
+Answer = Callable[..., ASGIApp]
+"""Makes the answer to an error: ``answer(scope, status, detail, **extra)``."""
+
+
+def problem_answer(scope: Scope, status: int, detail: str, **extra: Any) -> ASGIApp:
+    """The API's answer to an error: a problem document."""
+    return problem(status, detail, **extra)
+
+
 class CatchAll:
     """ASGI middleware: an unexpected exception becomes a 500 problem with an id; the
-    details (traceback included) go to the server's log under that id, never to the client."""
+    details (traceback included) go to the server's log under that id, never to the client.
 
-    def __init__(self, app: ASGIApp) -> None:
+    ``answer`` words the 500 (the clerk's page answers a page, not JSON).
+    """
+
+    def __init__(self, app: ASGIApp, answer: Answer = problem_answer) -> None:
         self.app = app
+        self.answer = answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -107,4 +121,4 @@ class CatchAll:
             if started:
                 raise
             detail = f"internal error {error_id}; the details are in the server's log"
-            await problem(500, detail, id=error_id)(scope, receive, send)
+            await self.answer(scope, 500, detail, id=error_id)(scope, receive, send)

@@ -414,3 +414,47 @@ def test_the_examples_offered_are_the_bundled_ones(client: TestClient) -> None:
         for p in (EXAMPLES / family).glob("*.xml")
     )
     assert sorted(offered) == bundled
+
+
+def _is_start_page_saying(answer: Any, status: int, words: str) -> None:
+    assert answer.status_code == status
+    assert answer.headers["content-type"].startswith("text/html")
+    assert words in Page(answer.text).text_of("status")
+    assert "Traceback" not in answer.text
+
+
+def test_errors_on_the_page_answer_the_page_not_json(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = make_client(max_upload=1000)
+    big = "x" * 5000
+    _is_start_page_saying(post(small, "/page/open", {"example": big}), 413, "larger than")
+    _is_start_page_saying(post(small, "/page/act", {"state": big}), 413, "larger than")
+    elsewhere = {"origin": "https://evil.example"}
+    refused = small.post("/page/open", files={"example": (None, USB)}, headers=elsewhere)
+    _is_start_page_saying(refused, 403, "only be sent from the page")
+    _is_start_page_saying(small.get("/page/nothing-here"), 404, "/page/nothing-here")
+    # The API's answers stay problem documents.
+    api = small.post("/v1/validate", content=big, headers={"content-type": "application/xml"})
+    assert api.status_code == 413 and api.headers["content-type"] == "application/problem+json"
+
+
+def test_an_internal_error_on_the_page_is_one_line_with_its_id(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interop.serve.page import routes  # noqa: PLC0415
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug with a secret path /srv/secret")
+
+    page = open_example(client, USB)
+    monkeypatch.setattr(routes, "_document_page", broken)
+    answer = act(client, page, "preview", lang="fr")
+    _is_start_page_saying(answer, 500, "internal error")
+    assert "/srv/secret" not in answer.text
+    assert answer.headers["x-request-id"] in answer.text  # the id the server's log names
+
+
+def test_with_tokens_a_form_sent_signed_out_goes_to_the_sign_in(guarded: TestClient) -> None:
+    answer = post(guarded, "/page/act", {"action": "preview"}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login"

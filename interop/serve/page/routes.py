@@ -12,9 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Scope
 
 from interop.errors import InteropError
 from interop.render.html import RenderOptions
@@ -27,7 +29,7 @@ from interop.serve.limits import FIELD, plain_name, read_form
 from interop.serve.page import examples, findings, login, state, work
 from interop.serve.page.templates import render_page, stylesheet
 from interop.serve.page.text import UI_FIELD, choose, page_text
-from interop.serve.problems import Problem
+from interop.serve.problems import Problem, on_http_error, problem_answer, status_of
 from interop.serve.routes.content import stem
 from interop.serve.service import record, service, who
 from interop.xmlio import Limits
@@ -88,6 +90,34 @@ class Outcome:
     preview: str | None = None
     pending: dict[str, str] = field(default_factory=dict)  # unsaved edits ("lang:unit" -> text)
     warn_unsaved: bool = False  # say so when edits were left unsaved
+
+
+def error_answer(scope: Scope, status: int, detail: str, **extra: Any) -> ASGIApp:
+    """An error on one of the page's paths answers the start page with the one-line message
+    (a clerk's browser would show a problem document as raw JSON); the API's answer problems."""
+    if not login.is_page(scope["path"]):
+        return problem_answer(scope, status, detail, **extra)
+    request = Request(scope)
+    ui = choose(request.query_params.get(UI_FIELD), request.headers.get("accept-language"))
+    return _start_page(request, ui, detail, status)
+
+
+async def on_error(request: Request, exc: Exception) -> Response:
+    """The page's answer to an error raised while handling one of its requests."""
+    ui = choose(request.query_params.get(UI_FIELD), request.headers.get("accept-language"))
+    if isinstance(exc, Problem):
+        return _start_page(request, ui, said(exc, page_text(ui)), exc.status)
+    if isinstance(exc, InteropError):
+        return _start_page(request, ui, str(exc), status_of(exc))
+    assert isinstance(exc, HTTPException)
+    answer = await on_http_error(request, exc)  # the service's wording of 404, 405...
+    return _start_page(request, ui, _detail_of(answer), exc.status_code)
+
+
+def _detail_of(answer: Response) -> str:
+    import json  # noqa: PLC0415
+
+    return str(json.loads(bytes(answer.body)).get("detail", ""))
 
 
 async def start(request: Request) -> Response:

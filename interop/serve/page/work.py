@@ -22,6 +22,7 @@ from interop.serve.tasks import Failure, limits, validate, validator
 from interop.serve.tasks_translate import Changed, memory
 from interop.translate.batch import check
 from interop.translate.fields import fields
+from interop.validate.reports.json_report import to_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +49,14 @@ class DocumentView:
 
 
 def view(data: bytes, name: str, languages: tuple[str, ...]) -> DocumentView | Failure:
-    """Validate a document and gather what the page shows of it."""
-    report = validate(data, name, None)
-    if isinstance(report, Failure):
-        return report
+    """Validate a document and gather what the page shows of it (one parse for both)."""
     try:
         tree = xmlio.parse_bytes(data, name, limits=limits())
     except InteropError as exc:
-        return Failure(status_of(exc), str(exc))
+        # The API's answer to an unreadable document, with its report of the one finding.
+        answer = validate(data, name, None)
+        return answer if isinstance(answer, Failure) else Failure(status_of(exc), str(exc))
+    report = to_json([validator().check_tree(tree, name)])
     root = tree.getroot()
     local = etree.QName(root).localname
     recipient = default_language(root)
