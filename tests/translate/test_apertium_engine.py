@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from interop.translate.engine import EngineError
 from interop.translate.engines import apertium
-from interop.translate.engines.apertium import ApertiumEngine, _Layout
+from interop.translate.engines.apertium import ApertiumEngine, _Layout, keep_case
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,28 @@ def test_french_to_spanish(engine: ApertiumEngine) -> None:
     assert engine.translate(["Le tribunal a ordonné la mesure."], "fr", "es") == [
         "El tribunal ha ordenado la medida."
     ]
+
+
+def test_no_capital_after_a_protected_token_or_an_initial(engine: ApertiumEngine) -> None:
+    # Apertium alone: "ZQ1Z Avec des fins ...", "Dariusz K. Et autrui ..."
+    source = "ZQ1Z con fines de investigación. Dariusz K. y otros fueron citados."
+    (done,) = engine.translate([source], "es", "fr")
+    assert done.startswith("ZQ1Z avec des fins") and "K. et autrui" in done
+
+
+@pytest.mark.parametrize(
+    ("source", "apertium_said", "kept"),
+    [
+        ("ZQ1Z el acusado", "ZQ1Z L'accusé", "ZQ1Z l'accusé"),
+        ("ZQ1Z. El acusado", "ZQ1Z. L'accusé", "ZQ1Z. L'accusé"),  # a sentence does begin
+        ("ZQ1Z la UE", "ZQ1Z UE", "ZQ1Z UE"),  # an acronym
+        ("ZQ1Z y yo", "ZQ1Z I and me", "ZQ1Z I and me"),  # the pronoun
+        ("ZQ1Z y ZQ1Z Y", "ZQ1Z Et ZQ1Z Et", "ZQ1Z Et ZQ1Z Et"),  # the source says both
+        ("Sin marcas. y", "Without marks. And", "Without marks. And"),  # a word, not an initial
+    ],
+)
+def test_keep_case(source: str, apertium_said: str, kept: str) -> None:
+    assert keep_case(source, apertium_said) == kept
 
 
 def test_missing_pair_names_the_package(engine: ApertiumEngine) -> None:

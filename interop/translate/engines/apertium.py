@@ -31,6 +31,11 @@ _SEPARATOR: Final = "\n\n"
 _BLANK_LINES = re.compile(r"[^\S\n]*\n[^\S\n]*\n\s*")
 _MODE = re.compile(r"([a-z]{2,3})-([a-z]{2,3})")
 _PACKAGE = re.compile(r"/(apertium-[a-z]{2,3}-[a-z]{2,3})/")
+# A word that Apertium wrongly starts with a capital when it follows a protected token
+# (ZQ1Z) or an initial (K.): it takes either for the end of a sentence.
+_AFTER_ANCHOR = re.compile(
+    r"(?P<anchor>ZQ\d+Z|(?<![\w.])[^\W\d_]\.)(?P<space>\s+)(?P<word>[^\W\d_][\w'\u2019]*)"
+)
 
 # ISO 639-3 (and 639-2/B) codes Apertium uses for the languages it has pairs of -> ISO 639-1.
 ISO_639_1: Final = {
@@ -108,7 +113,8 @@ class ApertiumEngine:
         mode = self._mode(source, target)
         layouts = [_Layout.of(segment) for segment in segments]
         pieces = [piece for layout in layouts for piece in layout.pieces]
-        translated = iter(self._run(mode, pieces))
+        outputs = [keep_case(a, b) for a, b in zip(pieces, self._run(mode, pieces), strict=True)]
+        translated = iter(outputs)
         return [layout.fill(translated) for layout in layouts]
 
     def _mode(self, source: str, target: str) -> str:
@@ -156,6 +162,33 @@ class ApertiumEngine:
                 + (message[-1] if message else "no message")
             )
         return done.stdout.decode("utf-8", "replace")
+
+
+def keep_case(source: str, translated: str) -> str:
+    """Undo the capital Apertium puts on a word after a protected token or an initial.
+
+    Where the source goes on in lower case after such an anchor (``ZQ1Z con fines``,
+    ``Dariusz K. y otros``), the translation's word after the same anchor is put back in lower
+    case (``ZQ1Z avec des fins``, ``K. et autrui``). An anchor the source also follows with a
+    capital is left alone, and so are acronyms (``UE``) and the pronoun ``I``.
+    """
+    lower: set[str] = set()
+    upper: set[str] = set()
+    for match in _AFTER_ANCHOR.finditer(source):
+        (lower if match["word"][0].islower() else upper).add(match["anchor"])
+    anchors = lower - upper
+    if not anchors:
+        return translated
+
+    def fix(match: re.Match[str]) -> str:
+        word = match["word"]
+        rest = word[1:].lstrip("'\u2019")
+        capitalised = word[0].isupper() and (rest[:1].islower() or (not rest and word != "I"))
+        if match["anchor"] not in anchors or not capitalised:
+            return match[0]
+        return f"{match['anchor']}{match['space']}{word[0].lower()}{word[1:]}"
+
+    return _AFTER_ANCHOR.sub(fix, translated)
 
 
 class _Layout:
