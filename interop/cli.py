@@ -7,32 +7,30 @@ Heavy modules (lxml, the validators) are imported inside the commands so that ``
 from __future__ import annotations
 
 import io
-import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from interop import __version__
+from interop.cli_support import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    color_wanted,
+    is_tty,
+    progress_bar,
+)
 from interop.errors import InteropError
 from interop.evidence.cli import evidence
+from interop.serve.cli import serve
+from interop.translate.cli import COMMANDS as TRANSLATE_COMMANDS
 
 if TYPE_CHECKING:
     from interop.validate.findings import FileReport, Severity
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
-
-
-class CliError(click.ClickException):
-    """An error shown as one line, with the exit code of its kind."""
-
-    exit_code = EXIT_USAGE
-
-    def show(self, file: object = None) -> None:
-        click.echo(f"interop: error: {self.format_message()}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,8 +115,8 @@ def validate(
     settings = ValidationSettings(
         schema, catalog, tuple(rules), Limits(max_bytes=max_size * 1024 * 1024)
     )
-    show_progress = progress if progress is not None else _is_tty(sys.stderr)
-    with _progress_bar(len(files), show_progress and len(files) > 1) as advance:
+    show_progress = progress if progress is not None else is_tty(sys.stderr)
+    with progress_bar(len(files), show_progress and len(files) > 1) as advance:
         reports = validate_all(files, settings, jobs or default_jobs(), advance)
     severity = Severity(fail_on)
     _emit(fmt, reports, output, severity)
@@ -245,8 +243,8 @@ def convert(
         source_options=options,
         national_options=batch.key_values(extra),
     )
-    show_progress = progress if progress is not None else _is_tty(sys.stderr)
-    with _progress_bar(len(plan.jobs), show_progress and len(plan.jobs) > 1) as advance:
+    show_progress = progress if progress is not None else is_tty(sys.stderr)
+    with progress_bar(len(plan.jobs), show_progress and len(plan.jobs) > 1) as advance:
         results = batch.run(plan, advance)
     for line in batch.summary_lines(results):
         click.echo(line, err=True)
@@ -324,10 +322,10 @@ def render(
     )
     files = batch.input_files(paths)
     targets = batch.outputs(files, job, output, out_dir)
-    if fmt == "pdf" and "-" in targets and _is_tty(sys.stdout):
+    if fmt == "pdf" and "-" in targets and is_tty(sys.stdout):
         raise click.UsageError("PDF to a terminal: give -o FILE.pdf")
-    show_progress = (progress if progress is not None else _is_tty(sys.stderr)) and len(files) > 1
-    with _progress_bar(len(files), show_progress, "rendering") as advance:
+    show_progress = (progress if progress is not None else is_tty(sys.stderr)) and len(files) > 1
+    with progress_bar(len(files), show_progress, "rendering") as advance:
         outcomes = batch.render_all(
             files,
             targets,
@@ -344,362 +342,11 @@ def render(
     sys.exit(max((outcome.exit_code for outcome in outcomes), default=0))
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--to", "target", metavar="LL", required=True, help="Language to translate into.")
-@click.option("--engine", metavar="NAME", help="Engine to use (apertium, argos) [by pair].")
-@click.option(
-    "--glossary",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Your glossary (TBX or CSV), used with the core glossary.",
-)
-@click.option(
-    "--memory",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Translation memory (SQLite) [$INTEROP_TM or ~/.local/share/interop/memory.sqlite].",
-)
-@click.option("--force", is_flag=True, help="Replace unreviewed machine translations.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (one input).")
-@click.option("--out-dir", type=click.Path(file_okay=False), help="Folder for the outputs.")
-@click.option("--strict", is_flag=True, help="Exit 1 when a field was flagged or a term missed.")
-@click.option("--progress/--no-progress", default=None, help="Progress bar [on a terminal].")
-def translate(
-    paths: tuple[str, ...],
-    target: str,
-    engine: str | None,
-    glossary: Path | None,
-    memory: Path | None,
-    force: bool,
-    output: str | None,
-    out_dir: str | None,
-    strict: bool,
-    progress: bool | None,
-) -> None:
-    """Machine-translate the free text of documents, keeping the original and the provenance.
-
-    Names, numbers, dates and references are protected; sentences in the translation memory
-    are reused (reviewed human translations first); each translation is recorded as machine,
-    unreviewed, with engine, model and date. Output is validated before it is written.
-    Exit status: 0 done, 1 invalid output (or, with --strict, a flagged field or a missed
-    glossary term), 2 unreadable input, missing language pair or bad usage.
-    """
-    from interop.translate import batch
-    from interop.translate.document import TranslateOptions, Translator
-    from interop.translate.glossary import Glossary
-    from interop.translate.memory import Memory
-    from interop.validate.validator import ValidationSettings, Validator
-
-    if engine is not None:
-        from interop.translate.engine import get
-
-        get(engine)  # an unknown or unusable engine: one error, before any file is read
-    files = batch.input_files(paths)
-    targets = batch.outputs(files, target, output, out_dir)
-    terms = Glossary.core()
-    if glossary is not None:
-        terms = terms.merged(Glossary.load(glossary))
-    store = Memory(memory)
-    translator = Translator(TranslateOptions(target, engine, force=force), store, glossary=terms)
-    validator = Validator(ValidationSettings())
-    show_progress = (progress if progress is not None else _is_tty(sys.stderr)) and len(files) > 1
-    try:
-        with _progress_bar(len(files), show_progress, "translating") as advance:
-            outcomes = batch.translate_all(
-                files,
-                targets,
-                translator,
-                validator,
-                write_stdout=sys.stdout.buffer.write,
-                on_done=advance,
-            )
-    finally:
-        store.close()
-    code = EXIT_OK
-    for outcome in outcomes:
-        code = max(code, outcome.exit_code)
-        if outcome.error:
-            click.echo(f"interop: error: {outcome.error}", err=True)
-            continue
-        assert outcome.report is not None
-        shown = outcome.source if outcome.output == "-" else f"{outcome.source} -> {outcome.output}"
-        click.echo(f"{shown}: {outcome.report.summary()}", err=True)
-        for flagged in outcome.report.flagged:
-            click.echo(
-                f"interop: warning: {outcome.source}: {flagged.path}: {flagged.reason}", err=True
-            )
-        for path, violation in outcome.report.violations:
-            click.echo(f"interop: warning: {outcome.source}: {path}: {violation}", err=True)
-        if strict and (outcome.report.flagged or outcome.report.violations):
-            code = max(code, EXIT_INVALID)
-    sys.exit(code)
-
-
-@cli.group()
-def xliff() -> None:
-    """Human review of machine translations through XLIFF 1.2 (what CAT tools read)."""
-
-
-@xliff.command("export")
-@click.argument("document", type=click.Path(dir_okay=False))
-@click.option("--to", "target", metavar="LL", required=True, help="Language of the translation.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="FILE.xlf")
-@click.option(
-    "--memory",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Translation memory to pre-fill from [$INTEROP_TM or the default].",
-)
-@click.option(
-    "--glossary",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Your glossary (TBX or CSV); its terms and the core glossary's become notes.",
-)
-def xliff_export(
-    document: str, target: str, output: str, memory: Path | None, glossary: Path | None
-) -> None:
-    """Write the sentences of DOCUMENT's free text for review in a CAT tool.
-
-    One unit per sentence; protected tokens are inline placeholders; the current translation
-    (machine output as needing review, human translations as translated or final) is
-    pre-filled. Exit status: 0 done, 2 unreadable input or bad usage.
-    """
-    from interop import xmlio
-    from interop.translate.glossary import Glossary
-    from interop.translate.memory import Memory
-    from interop.translate.xliff import export_xliff
-
-    _refuse_writing_over(output, [document])
-    tree = xmlio.parse_file(document)
-    terms = Glossary.core()
-    if glossary is not None:
-        terms = terms.merged(Glossary.load(glossary))
-    store = Memory(memory)
-    try:
-        data = export_xliff(
-            tree, target, original=Path(document).name, memory=store, glossary=terms
-        )
-    finally:
-        store.close()
-    xmlio.write_atomic(output, data)
-    click.echo(f"{document} -> {output}", err=True)
-
-
-@xliff.command("import")
-@click.argument("document", type=click.Path(dir_okay=False))
-@click.argument("xliff_file", metavar="FILE.xlf", type=click.Path(dir_okay=False))
-@click.option("--reviewer", metavar="NAME", required=True, help="Who reviewed the translation.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Output.")
-@click.option(
-    "--memory",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Translation memory to store the reviewed sentences in [$INTEROP_TM or the default].",
-)
-def xliff_import(
-    document: str, xliff_file: str, reviewer: str, output: str, memory: Path | None
-) -> None:
-    """Bring a reviewed XLIFF file back: record the reviewer, mark the texts reviewed.
-
-    Checks that every unit belongs to DOCUMENT (id and source hash) and that every target
-    keeps its source's placeholders. Edited sentences become a human translation (the machine
-    trail stays on it). Exit status: 0 done, 1 a target fails a check or the output would be
-    invalid, 2 the XLIFF does not belong to the document, unreadable input or bad usage.
-    """
-    from interop import xmlio
-    from interop.translate.batch import check
-    from interop.translate.memory import Memory
-    from interop.translate.review import import_xliff
-    from interop.validate.validator import ValidationSettings, Validator
-
-    if not reviewer.strip():
-        raise click.UsageError("--reviewer needs a name")
-    _refuse_writing_over(output, [document, xliff_file])
-    tree = xmlio.parse_file(document)
-    reviewed = xmlio.parse_file(xliff_file)
-    store = Memory(memory)
-    try:
-        report = import_xliff(
-            tree, reviewed, name=xliff_file, reviewer=reviewer.strip(), memory=store
-        )
-    finally:
-        store.close()
-    check(tree, document, Validator(ValidationSettings()))
-    xmlio.write_atomic(output, xmlio.serialize(tree))
-    click.echo(f"{document} + {xliff_file} -> {output}: {report.summary()}", err=True)
-    for result in report.fields:
-        if result.outcome == "incomplete":
-            click.echo(f"interop: warning: {result.path}: {result.detail}", err=True)
-
-
-@cli.group()
-def tm() -> None:
-    """The translation memory: exchange it with CAT tools as TMX 1.4b."""
-
-
-@tm.command("import")
-@click.argument("tmx", metavar="FILE.tmx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--memory",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Translation memory [$INTEROP_TM or ~/.local/share/interop/memory.sqlite].",
-)
-def tm_import(tmx: Path, memory: Path | None) -> None:
-    """Add the translation units of a TMX 1.4b file to the memory."""
-    from interop.translate.memory import Memory
-
-    store = Memory(memory)
-    try:
-        count = store.import_tmx(tmx)
-    finally:
-        store.close()
-    click.echo(f"{tmx}: {count} segments imported", err=True)
-
-
-@tm.command("export")
-@click.argument("tmx", metavar="FILE.tmx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--memory",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Translation memory [$INTEROP_TM or ~/.local/share/interop/memory.sqlite].",
-)
-def tm_export(tmx: Path, memory: Path | None) -> None:
-    """Write the whole memory as a TMX 1.4b file."""
-    from interop.translate.memory import Memory
-
-    store = Memory(memory)
-    try:
-        count = store.export_tmx(tmx)
-    finally:
-        store.close()
-    click.echo(f"{tmx}: {count} segments exported", err=True)
-
-
-@cli.group()
-def models() -> None:
-    """Argos translation models, installed from .argosmodel files (never downloaded)."""
-
-
-@models.command("install")
-@click.argument(
-    "package", metavar="FILE.argosmodel", type=click.Path(dir_okay=False, path_type=Path)
-)
-def models_install(package: Path) -> None:
-    """Install a model package; it replaces an installed model of the same pair."""
-    from interop.translate import models as store
-
-    model = store.install(package)
-    click.echo(f"installed {model.name} ({model.pair}) version {model.version}")
-
-
-@models.command("list")
-def models_list() -> None:
-    """List the installed models: name, pair, version."""
-    from interop.translate import models as store
-
-    found = store.installed()
-    if not found:
-        click.echo(f"no models installed in {store.store_dir()}", err=True)
-        return
-    width = max(len(m.name) for m in found)
-    for model in found:
-        click.echo(f"{model.name:<{width}}  {model.pair:<8}  {model.version}")
-
-
-@models.command("remove")
-@click.argument("name", metavar="NAME")
-def models_remove(name: str) -> None:
-    """Remove an installed model, by name (translate-de_en) or pair (de->en)."""
-    from interop.translate import models as store
-
-    model = store.remove(name)
-    click.echo(f"removed {model.name} ({model.pair})")
-
-
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
-@click.option(
-    "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Server processes."
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    help="Worker processes per lane (validation; the rest) and server process [cores / workers].",
-)
-@click.option(
-    "--token-file",
-    type=click.Path(dir_okay=False),
-    help="name:token lines; every request then needs Authorization: Bearer TOKEN.",
-)
-@click.option(
-    "--workspace",
-    type=click.Path(file_okay=False),
-    help="Keep every upload and output here [keep nothing].",
-)
-@click.option(
-    "--audit-log",
-    type=click.Path(dir_okay=False),
-    help="Append-only audit log [~/.local/state/interop/audit.jsonl].",
-)
-@click.option(
-    "--max-upload",
-    type=click.IntRange(min=1),
-    default=50,
-    show_default=True,
-    help="Largest accepted upload, in MB.",
-)
-@click.option(
-    "--memory",
-    type=click.Path(dir_okay=False),
-    help="Translation memory (SQLite) [$INTEROP_TM or ~/.local/share/interop/memory.sqlite].",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=600,
-    show_default=True,
-    help="Longest one request's work may take, in seconds (then 503).",
-)
-def serve(
-    host: str,
-    port: int,
-    workers: int,
-    jobs: int | None,
-    token_file: str | None,
-    workspace: str | None,
-    audit_log: str | None,
-    max_upload: int,
-    memory: str | None,
-    timeout: float,
-) -> None:
-    """Serve the toolkit over HTTP: a JSON API (see /v1/openapi.json) on loopback.
-
-    Without --token-file the service only listens on loopback addresses. Needs the [serve]
-    extra: pip install 'interop[serve]'.
-    """
-    try:
-        from interop.serve import server
-        from interop.serve.settings import MB, ServeSettings, default_audit_log
-    except ImportError as exc:
-        raise CliError(f"the service needs the [serve] extra ({exc.name} is missing)") from None
-    from interop.validate.batch import default_jobs
-
-    settings = ServeSettings(
-        audit_log=audit_log or str(default_audit_log()),
-        token_file=token_file,
-        workspace=workspace,
-        max_upload=max_upload * MB,
-        jobs=jobs or max(1, default_jobs() // workers),
-        memory=memory,
-        timeout=timeout,
-    )
-    server.run(settings, host, port, workers)
-
-
 def _emit(fmt: str, reports: list[FileReport], output: str | None, fail_on: Severity) -> None:
     from interop import xmlio
     from interop.validate.reports import write_report
 
-    color = fmt == "text" and output is None and _color_wanted()
+    color = fmt == "text" and output is None and color_wanted()
     buffer = io.StringIO()
     write_report(fmt, reports, buffer, color=color, fail_on=fail_on, tool_version=__version__)
     if output is None:
@@ -716,35 +363,8 @@ def _refuse_overwriting_input(output: str | None, files: list[str]) -> None:
         raise CliError(f"{output}: the report would overwrite an input file; choose another -o")
 
 
-def _refuse_writing_over(output: str, inputs: list[str]) -> None:
-    target = Path(output).resolve()
-    if any(Path(f).resolve() == target for f in inputs):
-        raise CliError(f"{output}: would overwrite an input; choose another -o")
-
-
-def _is_tty(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _color_wanted() -> bool:
-    # https://no-color.org: any non-empty NO_COLOR turns colour off.
-    return _is_tty(sys.stdout) and not os.environ.get("NO_COLOR")
-
-
-@contextmanager
-def _progress_bar(
-    total: int, enabled: bool, label: str = "validating"
-) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on standard error (yields its update function), or nothing."""
-    if not enabled:
-        yield None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
-
-
-cli.add_command(evidence)
+for command in (evidence, *TRANSLATE_COMMANDS, serve):
+    cli.add_command(command)
 
 
 def main() -> NoReturn:

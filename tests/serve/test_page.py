@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from interop import xmlio
 from interop.render.catalogs import available
 from interop.resources import templates_dir
-from tests.conftest import EXAMPLES, FIXTURES
+from tests.conftest import EXAMPLES, FIXTURES, ROOT
 from tests.serve.conftest import SUMMONS, MakeClient, audit_lines
 from tests.translate.support import apertium_pair
 
@@ -458,3 +458,23 @@ def test_an_internal_error_on_the_page_is_one_line_with_its_id(
 def test_with_tokens_a_form_sent_signed_out_goes_to_the_sign_in(guarded: TestClient) -> None:
     answer = post(guarded, "/page/act", {"action": "preview"}, follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/login"
+
+
+@pytest.mark.parametrize(
+    ("ui", "said"),
+    [
+        ("en", "Not valid: 1 error, 0 warnings."),
+        ("de", "Nicht gültig: 1 Fehler, 0 Warnungen."),
+        ("pl", "Dokument nieprawidłowy: 1 błąd, 0 ostrzeżeń."),
+    ],
+)
+def test_the_validity_line_counts_in_the_page_language(
+    client: TestClient, ui: str, said: str
+) -> None:
+    case = ROOT / "tests" / "cases" / "invalid" / "EVD-008-sha256-truncated.xml"
+    answer = client.post(
+        "/page/open",
+        files={"document": (case.name, case.read_bytes(), "text/xml")},
+        data={"ui": ui},
+    )
+    assert Page(answer.text).text_of("validity") == said

@@ -40,6 +40,7 @@ def render_page(template: str, ui: str, **context: Any) -> str:
             ui=ui,
             direction=text.direction,
             _=text.gettext,
+            ngettext=text.ngettext,
             label=text.label,
             language_name=text.language_name,
             notice_title=lambda name: text.gettext(BY_NAME[name].title),
