@@ -57,6 +57,13 @@ from interop.cli_support import CliError
     show_default=True,
     help="Longest one request's work may take, in seconds (then 503).",
 )
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=256,
+    show_default=True,
+    help="Open connections per server process; past that, new requests get 503 at once.",
+)
 def serve(
     host: str,
     port: int,
@@ -68,6 +75,7 @@ def serve(
     max_upload: int,
     memory: str | None,
     timeout: float,
+    max_connections: int,
 ) -> None:
     """Serve the toolkit over HTTP: a JSON API (see /v1/openapi.json) on loopback.
 
@@ -90,4 +98,4 @@ def serve(
         memory=memory,
         timeout=timeout,
     )
-    server.run(settings, host, port, workers)
+    server.run(settings, host, port, workers, max_connections)

@@ -8,6 +8,7 @@ temporary file that disappears when it is closed, so nothing uploaded stays on d
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
@@ -32,6 +33,9 @@ DATA_TYPES: Final = (
 )
 FORM: Final = "multipart/form-data"
 _MAX_FIELDS: Final = 32
+# An upload that sends nothing for this long is given up (408): a client trickling bytes must
+# not hold a connection, and the memory of its upload so far, for ever.
+IDLE_SECONDS: Final = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +127,16 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
         raise Problem(413, _too_large(max_bytes))
     chunks: list[bytes] = []
     size = 0
+    stream = request.stream()
     try:
-        async for chunk in request.stream():
+        while True:
+            try:
+                chunk = await asyncio.wait_for(anext(stream), IDLE_SECONDS)
+            except StopAsyncIteration:
+                break
+            except TimeoutError:
+                detail = f"the upload stalled: nothing came for {IDLE_SECONDS:g} s; send it again"
+                raise Problem(408, detail) from None
             size += len(chunk)
             if size > max_bytes:
                 raise Problem(413, _too_large(max_bytes))

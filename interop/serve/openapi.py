@@ -35,14 +35,17 @@ def _errors(*statuses: int) -> dict[str, Any]:
     descriptions = {
         400: "Unreadable or hostile input, or bad parameters (one-line message as the CLI's)",
         401: "Missing or wrong bearer token",
+        408: "The upload stalled (nothing arrived for 30 s)",
         413: "Upload larger than the limit",
         415: "Content type not accepted",
         422: "A document that cannot serve (invalid output, a notice that cannot be made)",
         500: "Internal error: an id to find the details in the server's log",
         503: "A worker stopped or none answered",
     }
+    uploads = (408,) if 413 in statuses else ()  # an endpoint that reads an upload
     return {
-        str(s): {"description": descriptions[s], "content": PROBLEM} for s in (401, 500, *statuses)
+        str(s): {"description": descriptions[s], "content": PROBLEM}
+        for s in (401, 500, *statuses, *uploads)
     }
 
 

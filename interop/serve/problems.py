@@ -26,6 +26,7 @@ TITLES: Final = {
     401: "Unauthorized",
     404: "Not found",
     405: "Method not allowed",
+    408: "Upload timed out",
     413: "Upload too large",
     415: "Unsupported media type",
     422: "Unprocessable document",

@@ -39,8 +39,11 @@ def check(settings: ServeSettings, host: str) -> None:
     AuditLog(settings.audit_log).close()
 
 
-def run(settings: ServeSettings, host: str, port: int, workers: int) -> None:
-    """Serve until interrupted."""
+def run(
+    settings: ServeSettings, host: str, port: int, workers: int, max_connections: int = 256
+) -> None:
+    """Serve until interrupted; past ``max_connections`` open connections (per server
+    process) new requests are answered 503 at once instead of queueing without end."""
     import uvicorn  # noqa: PLC0415
 
     check(settings, host)
@@ -57,6 +60,7 @@ def run(settings: ServeSettings, host: str, port: int, workers: int) -> None:
         proxy_headers=False,
         log_level="info",
         timeout_graceful_shutdown=30,
+        limit_concurrency=max_connections,
     )
 
 

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from starlette.requests import Request
 from starlette.testclient import TestClient
 
+from interop.serve import limits
+from interop.serve.problems import Problem
 from tests.conftest import FIXTURES, run_cli
 from tests.serve.conftest import SUMMONS, XML, MakeClient
 
@@ -95,3 +99,21 @@ def test_non_utf8_and_binary_bodies_are_400(client: TestClient) -> None:
     for body in (b"\xff\xfe\x00<", bytes(range(256)), b""):
         answer = client.post("/v1/validate", content=body, headers=XML)
         assert answer.status_code == 400, body[:8]
+
+
+def test_a_stalled_upload_is_given_up_with_408(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "IDLE_SECONDS", 0.2)
+    sent = []
+
+    async def trickle() -> dict[str, object]:
+        if not sent:  # the first bytes, then nothing more
+            sent.append(True)
+            return {"type": "http.request", "body": b"<a>", "more_body": True}
+        await asyncio.sleep(5)
+        raise AssertionError("the server waited")
+
+    scope = {"type": "http", "method": "POST", "path": "/v1/validate", "headers": []}
+    with pytest.raises(Problem) as raised:
+        asyncio.run(limits.read_body(Request(scope, trickle), 1000))
+    assert raised.value.status == 408
+    assert raised.value.detail.startswith("the upload stalled")

@@ -20,6 +20,7 @@ from tests.serve.conftest import SUMMONS
 
 ATTACKS = sorted((FIXTURES / "xml-attacks").glob("*.xml"))
 TOKEN = "a-long-enough-token-for-the-test"
+MAX_CONNECTIONS = 6
 
 
 def _free_port() -> int:
@@ -37,7 +38,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     port = _free_port()
     audit, log = folder / "audit.jsonl", folder / "server.log"
     command = [sys.executable, "-m", "interop", "serve", "--port", str(port), "--jobs", "1",
-               "--token-file", str(tokens), "--audit-log", str(audit)]  # fmt: skip
+               "--token-file", str(tokens), "--audit-log", str(audit),
+               "--max-connections", str(MAX_CONNECTIONS)]  # fmt: skip
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
         try:
@@ -118,3 +120,19 @@ def test_a_taken_port_is_one_line(tmp_path: Path) -> None:
         done.stderr
         == f"interop: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
     )
+
+
+def test_past_max_connections_a_request_gets_503_at_once(server: tuple[str, Path, Path]) -> None:
+    base = server[0]
+    port = int(base.rsplit(":", 1)[1])
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(MAX_CONNECTIONS)]
+    try:
+        time.sleep(0.3)  # the server has accepted them
+        started = time.monotonic()
+        status, _, _ = _call(base, "GET", "/v1/health")
+        assert status == 503 and time.monotonic() - started < 5
+    finally:
+        for connection in idle:
+            connection.close()
+        time.sleep(0.5)  # the server has seen them close: the other tests get through
+    assert _call(base, "GET", "/v1/health")[0] == 200
