@@ -382,21 +382,34 @@ class ItemWriter:
 class _Prototype:
     """An item element to copy, and where in it each of an item's values goes."""
 
-    __slots__ = ("_element", "_positions")
+    __slots__ = ("_element", "_paths")
 
     def __init__(self, made: etree._Element, slots: list[etree._Element]) -> None:
         # A copy: the item it was made for gets its extra elements appended afterwards.
         self._element = copy.copy(made)
-        nodes = list(made.iter())
-        self._positions = [nodes.index(slot) for slot in slots]
+        # Each slot as child positions from the item (e:exhibitNumber is (0,), the text of
+        # e:description (1, 0)): reaching a slot then makes no proxy for the seizure's elements.
+        self._paths = [_child_path(made, slot) for slot in slots]
 
     def copy(self, item_id: str, values: list[str]) -> etree._Element:
         element = copy.copy(self._element)
         element.set("id", item_id)
-        nodes = list(element.iter())
-        for position, value in zip(self._positions, values, strict=True):
-            nodes[position].text = value
+        for path, value in zip(self._paths, values, strict=True):
+            slot = element
+            for position in path:
+                slot = slot[position]
+            slot.text = value
         return element
+
+
+def _child_path(top: etree._Element, node: etree._Element) -> tuple[int, ...]:
+    path: list[int] = []
+    while node is not top:
+        parent = node.getparent()
+        assert parent is not None, "a slot is inside its item"
+        path.append(parent.index(node))
+        node = parent
+    return tuple(reversed(path))
 
 
 def _shape(item: Item) -> tuple[object, ...]:
