@@ -127,20 +127,19 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
         raise Problem(413, _too_large(max_bytes))
     chunks: list[bytes] = []
     size = 0
-    stream = request.stream()
+    loop = asyncio.get_running_loop()
     try:
-        while True:
-            try:
-                chunk = await asyncio.wait_for(anext(stream), IDLE_SECONDS)
-            except StopAsyncIteration:
-                break
-            except TimeoutError:
-                detail = f"the upload stalled: nothing came for {IDLE_SECONDS:g} s; send it again"
-                raise Problem(408, detail) from None
-            size += len(chunk)
-            if size > max_bytes:
-                raise Problem(413, _too_large(max_bytes))
-            chunks.append(chunk)
+        # One timer for the whole read, pushed back whenever bytes arrive (no task per chunk).
+        async with asyncio.timeout(IDLE_SECONDS) as idle:
+            async for chunk in request.stream():
+                idle.reschedule(loop.time() + IDLE_SECONDS)
+                size += len(chunk)
+                if size > max_bytes:
+                    raise Problem(413, _too_large(max_bytes))
+                chunks.append(chunk)
+    except TimeoutError:
+        detail = f"the upload stalled: nothing came for {IDLE_SECONDS:g} s; send it again"
+        raise Problem(408, detail) from None
     except ClientDisconnect:  # nobody is left to answer; not a server error either
         raise Problem(
             400, "the client closed the connection before the upload was complete"
