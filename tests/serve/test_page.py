@@ -433,7 +433,9 @@ def test_errors_on_the_page_answer_the_page_not_json(
     elsewhere = {"origin": "https://evil.example"}
     refused = small.post("/page/open", files={"example": (None, USB)}, headers=elsewhere)
     _is_start_page_saying(refused, 403, "only be sent from the page")
-    _is_start_page_saying(small.get("/page/nothing-here"), 404, "/page/nothing-here")
+    _is_start_page_saying(small.get("/page/nothing-here"), 404, "There is no such page.")
+    german = small.get("/page/nothing-here?ui=de")
+    assert Page(german.text).text_of("status") != "There is no such page."  # said in German
     # The API's answers stay problem documents.
     api = small.post("/v1/validate", content=big, headers={"content-type": "application/xml"})
     assert api.status_code == 413 and api.headers["content-type"] == "application/problem+json"
@@ -450,7 +452,7 @@ def test_an_internal_error_on_the_page_is_one_line_with_its_id(
     page = open_example(client, USB)
     monkeypatch.setattr(routes, "_document_page", broken)
     answer = act(client, page, "preview", lang="fr")
-    _is_start_page_saying(answer, 500, "internal error")
+    _is_start_page_saying(answer, 500, "Something went wrong on the server")
     assert "/srv/secret" not in answer.text
     assert answer.headers["x-request-id"] in answer.text  # the id the server's log names
 

@@ -29,7 +29,7 @@ from interop.serve.limits import FIELD, plain_name, read_form
 from interop.serve.page import examples, findings, login, state, work
 from interop.serve.page.templates import render_page, stylesheet
 from interop.serve.page.text import UI_FIELD, choose, page_text
-from interop.serve.problems import Problem, on_http_error, problem_answer, status_of
+from interop.serve.problems import Problem, problem_answer, status_of
 from interop.serve.routes.content import stem
 from interop.serve.service import record, service, who
 from interop.xmlio import Limits
@@ -49,6 +49,18 @@ class PageError(Problem):
         self.variables = variables
 
 
+# The service's errors a clerk can meet on the page, said in the page's language; the English
+# one-line detail stays in the API's answers and the server's log.
+_SAID: Final = {
+    403: N_("This form can only be sent from the page itself."),
+    404: N_("There is no such page."),
+    405: N_("There is no such page."),
+    408: N_("The upload stalled: nothing arrived for a while. Send it again."),
+    413: N_("The file is larger than this service accepts."),
+    500: N_("Something went wrong on the server (error %(id)s); the details are in its log."),
+}
+
+
 def said(exc: Problem, text: Localizer) -> str:
     """What the page says about ``exc``: in the page language where the page worded it (the
     service's own one-line messages, shared with the CLI and the API, stay as they are)."""
@@ -57,7 +69,12 @@ def said(exc: Problem, text: Localizer) -> str:
     message = exc.extra.get("page_message")
     if isinstance(message, str):
         return str(text.gettext(message, **exc.extra.get("variables", {})))
-    return exc.detail
+    return _worded(exc.status, exc.detail, text)
+
+
+def _worded(status: int, detail: str, text: Localizer, error_id: str = "") -> str:
+    message = _SAID.get(status)
+    return str(text.gettext(message, id=error_id)) if message else detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +116,8 @@ def error_answer(scope: Scope, status: int, detail: str, **extra: Any) -> ASGIAp
         return problem_answer(scope, status, detail, **extra)
     request = Request(scope)
     ui = choose(request.query_params.get(UI_FIELD), request.headers.get("accept-language"))
-    return _start_page(request, ui, detail, status)
+    message = _worded(status, detail, page_text(ui), str(extra.get("id", "")))
+    return _start_page(request, ui, message, status)
 
 
 async def on_error(request: Request, exc: Exception) -> Response:
@@ -110,14 +128,8 @@ async def on_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, InteropError):
         return _start_page(request, ui, str(exc), status_of(exc))
     assert isinstance(exc, HTTPException)
-    answer = await on_http_error(request, exc)  # the service's wording of 404, 405...
-    return _start_page(request, ui, _detail_of(answer), exc.status_code)
-
-
-def _detail_of(answer: Response) -> str:
-    import json  # noqa: PLC0415
-
-    return str(json.loads(bytes(answer.body)).get("detail", ""))
+    message = _worded(exc.status_code, str(exc.detail), page_text(ui))
+    return _start_page(request, ui, message, exc.status_code)
 
 
 async def start(request: Request) -> Response:
