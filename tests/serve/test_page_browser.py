@@ -58,7 +58,10 @@ def page(browser: Browser, server: tuple[str, Path]) -> Iterator[Page]:
     log = server[1]
     logged = log.stat().st_size
     context = browser.new_context(locale="en-GB", accept_downloads=True)
-    context.set_default_timeout(10_000)
+    # Opening a document validates it in a worker: on a busy CI machine that can take longer
+    # than Playwright's 5 s for an expect(), which once failed this module.
+    context.set_default_timeout(20_000)
+    expect.set_options(timeout=20_000)
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
     yield context.new_page()
