@@ -4,15 +4,7 @@ Apertium pairs can translate (Spanish free text, a French-speaking witness)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
@@ -110,45 +102,6 @@ def summons_with_findings(folder: Path) -> Path:
     written = folder / "citacion-con-errores.xml"
     tree.write(str(written), xml_declaration=True, encoding="UTF-8")
     return written
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.contextmanager
-def running_server(folder: Path) -> Iterator[str]:
-    """A real ``interop serve`` on a free loopback port, with its own audit log and translation
-    memory in ``folder``; yields its base URL once /v1/health answers."""
-    port = free_port()
-    log = folder / "server.log"
-    command = [sys.executable, "-m", "interop", "serve", "--port", str(port), "--jobs", "1",
-               "--audit-log", str(folder / "audit.jsonl"),
-               "--memory", str(folder / "memory.sqlite")]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            _wait(base, process, log)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-def _wait(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"interop serve stopped:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(base + "/v1/health", timeout=5):
-                return
-        except (OSError, urllib.error.URLError):
-            time.sleep(0.2)
-    raise AssertionError("interop serve did not answer /v1/health within 60 s")
 
 
 def artefacts() -> Path:

@@ -21,10 +21,10 @@ from tests.serve.browser import (
     C,
     N,
     artefacts,
-    running_server,
     spanish_summons,
     summons_with_findings,
 )
+from tests.serve.real_server import running_server
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"
@@ -40,7 +40,7 @@ ATTACKS = sorted((FIXTURES / "xml-attacks").glob("*.xml"))
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The base URL of a real ``interop serve``, and its log."""
     folder = tmp_path_factory.mktemp("page-server")
-    with running_server(folder) as base:
+    with running_server(folder, "--memory", str(folder / "memory.sqlite")) as base:
         yield base, folder / "server.log"
 
 

@@ -17,16 +17,11 @@ import pytest
 
 from tests.conftest import FIXTURES, ROOT
 from tests.serve.conftest import SUMMONS
+from tests.serve.real_server import running_server
 
 ATTACKS = sorted((FIXTURES / "xml-attacks").glob("*.xml"))
 TOKEN = "a-long-enough-token-for-the-test"
 MAX_CONNECTIONS = 6
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -35,32 +30,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     tokens = folder / "tokens"
     tokens.write_text(f"connector:{TOKEN}\n")
     tokens.chmod(0o600)
-    port = _free_port()
-    audit, log = folder / "audit.jsonl", folder / "server.log"
-    command = [sys.executable, "-m", "interop", "serve", "--port", str(port), "--jobs", "1",
-               "--token-file", str(tokens), "--audit-log", str(audit),
-               "--max-connections", str(MAX_CONNECTIONS)]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            _wait(base, process, log)
-            yield base, audit, log
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-def _wait(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()
-        try:
-            _call(base, "GET", "/v1/health")
-            return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail("interop serve did not start")
+    options = ("--token-file", str(tokens), "--max-connections", str(MAX_CONNECTIONS))
+    with running_server(folder, *options) as base:
+        yield base, folder / "audit.jsonl", folder / "server.log"
 
 
 def _call(
