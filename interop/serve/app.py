@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -16,6 +17,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Scope
 
 from interop.errors import InteropError
 from interop.serve import openapi, problems
@@ -78,7 +80,7 @@ def create_app(settings: ServeSettings, engine: Engine | None = None) -> Starlet
         routes=[*api_routes(), *page.routes()],
         middleware=[
             Middleware(RequestId),
-            Middleware(problems.CatchAll, answer=page.error_answer),
+            Middleware(problems.CatchAll, answer=_page_or_problem),
             Middleware(Authenticate, tokens=tokens),
         ],
         exception_handlers={
@@ -93,15 +95,23 @@ def create_app(settings: ServeSettings, engine: Engine | None = None) -> Starlet
     return app
 
 
-def _page_or(api: Handler) -> Handler:
-    """Errors on the page's paths get the page's answer, the API's a problem document."""
+# Errors on the page's paths get the page's answer, the API's a problem document: both for
+# errors a route raises (the handlers) and for unexpected ones (CatchAll's 500).
 
+
+def _page_or(api: Handler) -> Handler:
     async def handle(request: Request, exc: Exception) -> Response:
         if login.is_page(request.url.path):
             return await page.on_error(request, exc)
         return await api(request, exc)
 
     return handle
+
+
+def _page_or_problem(scope: Scope, status: int, detail: str, **extra: Any) -> ASGIApp:
+    if login.is_page(scope["path"]):
+        return page.error_answer(scope, status, detail, **extra)
+    return problems.problem_answer(scope, status, detail, **extra)
 
 
 def from_environment() -> Starlette:

@@ -29,7 +29,7 @@ from interop.serve.limits import FIELD, plain_name, read_form
 from interop.serve.page import examples, findings, login, state, work
 from interop.serve.page.templates import render_page, stylesheet
 from interop.serve.page.text import UI_FIELD, choose, page_text
-from interop.serve.problems import Problem, problem_answer, status_of
+from interop.serve.problems import Problem, status_of
 from interop.serve.routes.content import stem
 from interop.serve.service import record, service, who
 from interop.xmlio import Limits
@@ -110,10 +110,8 @@ class Outcome:
 
 
 def error_answer(scope: Scope, status: int, detail: str, **extra: Any) -> ASGIApp:
-    """An error on one of the page's paths answers the start page with the one-line message
-    (a clerk's browser would show a problem document as raw JSON); the API's answer problems."""
-    if not login.is_page(scope["path"]):
-        return problem_answer(scope, status, detail, **extra)
+    """The start page with the one-line message, as the answer to an error on one of the
+    page's paths (a clerk's browser would show a problem document as raw JSON)."""
     request = Request(scope)
     ui = choose(request.query_params.get(UI_FIELD), request.headers.get("accept-language"))
     message = _worded(status, detail, page_text(ui), str(extra.get("id", "")))
